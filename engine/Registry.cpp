@@ -165,6 +165,10 @@ std::unique_ptr<Layer> LayerRegistry::create(const LayerSpec& spec, const Shape&
     try {
         return info->factory(spec, input);
     } catch (const std::invalid_argument& e) {
+        // Errors of nested layers (a residual body) already start with this label.
+        if (std::string(e.what()).rfind(where(spec), 0) == 0) {
+            throw;
+        }
         throw std::invalid_argument(where(spec) + ": " + e.what());
     }
 }
