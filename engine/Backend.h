@@ -27,6 +27,7 @@ enum class Op : int {
     Fill,
     Copy,
     Axpy,
+    AxpySign,
     Scale,
     Add,
     Mul,
@@ -37,6 +38,9 @@ enum class Op : int {
     SumSquares,
     SumAbs,
     SoftmaxCrossEntropy,
+    MulticlassHinge,
+    BceWithLogits,
+    OneHot,
     MaxPoolForward,
     MaxPoolBackward,
     AvgPoolForward,
@@ -52,9 +56,10 @@ enum class Op : int {
 };
 
 inline constexpr std::array<const char*, static_cast<size_t>(Op::Count)> kOpNames = {
-    "gemm", "im2col", "col2im", "fill", "copy", "axpy", "scale", "add", "mul",
+    "gemm", "im2col", "col2im", "fill", "copy", "axpy", "axpy_sign", "scale", "add", "mul",
     "activation_forward", "activation_backward", "add_channel_bias", "channel_sum",
-    "sum_squares", "sum_abs", "softmax_cross_entropy", "maxpool_forward",
+    "sum_squares", "sum_abs", "softmax_cross_entropy", "multiclass_hinge",
+    "bce_with_logits", "one_hot", "maxpool_forward",
     "maxpool_backward", "avgpool_forward", "avgpool_backward", "batchnorm_forward",
     "batchnorm_backward", "layernorm_forward", "layernorm_backward", "maxout_forward",
     "maxout_backward", "optimizer_step"};
@@ -95,6 +100,8 @@ public:
     virtual void copy(float* y, const float* x, size_t n) = 0;
     // y += a * x
     virtual void axpy(float* y, const float* x, size_t n, float a) = 0;
+    // y += a * sign(x), sign(0) = 0: the L1 penalty's (sub)gradient.
+    virtual void axpySign(float* y, const float* x, size_t n, float a) = 0;
     // y *= a
     virtual void scale(float* y, size_t n, float a) = 0;
     // y = a + b
@@ -121,11 +128,27 @@ public:
     // Fused, numerically stable softmax + cross-entropy over rows of logits (N, C).
     // labels hold class indices as floats. Writes probs (N, C) and, when dlogits is not
     // null, dlogits = (probs - onehot) * gradScale. Returns the summed loss over rows and
-    // counts rows whose argmax equals the label in *correct. A label outside [0, C)
-    // yields a negative return value (the caller reports it).
+    // counts rows whose argmax equals the label in *correct. A label outside [0, C) or
+    // not a whole number stops the pass and returns -(r + 1) for the first bad row r
+    // (the caller reports it).
     virtual double softmaxCrossEntropy(const float* logits, const float* labels, int64_t rows,
                                        int64_t classes, float* probs, float* dlogits,
                                        float gradScale, int64_t* correct) = 0;
+    // Multiclass SVM loss over rows of scores (N, C): Σ_{j≠y} max(0, s_j - s_y + margin).
+    // Returns the summed loss; labels, *correct and bad rows as softmaxCrossEntropy.
+    // When dscores is not null it is overwritten with the (sub)gradient times gradScale
+    // (a margin of exactly 0 counts as inactive).
+    virtual double multiclassHinge(const float* scores, const float* labels, int64_t rows,
+                                   int64_t classes, float margin, float* dscores,
+                                   float gradScale, int64_t* correct) = 0;
+    // Σ max(z,0) - z·t + log(1 + e^-|z|) over n logits z and targets t, the stable form
+    // of binary cross-entropy on sigmoid(z). When dlogits is not null it is overwritten
+    // with (sigmoid(z) - t) * gradScale.
+    virtual double bceWithLogits(const float* logits, const float* targets, size_t n,
+                                 float* dlogits, float gradScale) = 0;
+    // Class indices (N,) -> one-hot rows (N, C). Returns the first row whose label is not
+    // a class index in [0, C), or -1 when all are valid.
+    virtual int64_t oneHot(const float* labels, int64_t rows, int64_t classes, float* out) = 0;
 
     // Pooling over (N*C) planes of size (H, W). Max pooling records the flat argmax index
     // within each input plane (as float, exact below 2^24) for the backward pass.

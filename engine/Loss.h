@@ -8,6 +8,7 @@
 //                  Σ_{j≠y} max(0, s_j - s_y + 1) (the course's margin Δ = 1).
 //   mse            output (N, C), targets (N, C); or targets (N,) class indices, which
 //                  are one-hot encoded. Mean over all N·C elements (PyTorch's MSELoss).
+//                  For a one-column output (N, 1), targets (N,) are values, not indices.
 //   l1             as mse, with |·| (PyTorch's L1Loss).
 //   bce_logits     output (N, C) logits, targets (N, C) in [0, 1]; or C = 1 and targets
 //                  (N,) in {0, 1}. Stable form max(z,0) - z·t + log(1 + e^-|z|), mean

@@ -74,9 +74,11 @@ std::vector<std::string> scheduleKindNames();
 std::string scheduleKindHelp(ScheduleKind kind);
 
 // Learning rate at fractional `epoch` (step / stepsPerEpoch) of a run of `totalEpochs`.
-// Step-wise kinds use floor(epoch); cosine kinds are smooth per step.
+// Step-wise kinds use floor(epoch); cosine kinds are smooth per step. `stepFraction`
+// (1 / stepsPerEpoch) lets warmup count the step being taken, so its first step has a
+// small learning rate rather than exactly zero.
 double scheduledLearningRate(const ScheduleConfig& config, double baseLr, double epoch,
-                             double totalEpochs);
+                             double totalEpochs, double stepFraction = 0.0);
 
 struct RegularizationConfig {
     double l1 = 0.0;

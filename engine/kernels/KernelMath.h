@@ -90,6 +90,23 @@ DLAB_HD float activationDerivative(Act act, float x, float y, float alpha) {
     }
 }
 
+// ---- Loss pieces, one element or one label at a time ----------------------------------
+
+// The class index a label stands for, or -1 when it is not a whole number in [0, classes).
+// Compares as float first so a huge or NaN label never reaches the integer conversion.
+DLAB_HD long long labelIndex(float label, long long classes) {
+    if (!(label >= 0.0f) || !(label < static_cast<float>(classes)) || label != floorf(label)) {
+        return -1;
+    }
+    return static_cast<long long>(label);
+}
+
+// Binary cross-entropy of sigmoid(z) against t, written so that neither exp nor log
+// can overflow: max(z,0) - z·t + log(1 + e^-|z|). Its derivative is sigmoid(z) - t.
+DLAB_HD float bceWithLogits(float z, float t) {
+    return fmaxf(z, 0.0f) - z * t + log1pf(expf(-fabsf(z)));
+}
+
 // ---- Optimizer updates, one element at a time -------------------------------------------
 // Conventions follow PyTorch so the reference test can compare step for step:
 // weight decay (coupled) is added to the gradient before the update; AdamW decays the
