@@ -1,0 +1,389 @@
+#include "datasets/Idx.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <system_error>
+
+namespace dlab::data {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint8_t kTypeUnsignedByte = 0x08;
+constexpr int kMaxRank = 4;
+// One gzread call takes an unsigned int; large blocks are read in pieces.
+constexpr size_t kReadChunkBytes = size_t{1} << 24;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+    throw std::runtime_error(path + ": " + what);
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string hexByte(uint8_t b) {
+    static const char* digits = "0123456789abcdef";
+    return {digits[b >> 4], digits[b & 0xf]};
+}
+
+const char* typeName(uint8_t type) {
+    switch (type) {
+        case 0x08:
+            return "unsigned byte";
+        case 0x09:
+            return "signed byte";
+        case 0x0B:
+            return "int16";
+        case 0x0C:
+            return "int32";
+        case 0x0D:
+            return "float32";
+        case 0x0E:
+            return "float64";
+        default:
+            return nullptr;
+    }
+}
+
+// zlib's gz* functions read gzip files and, transparently, plain files; one reader
+// serves both. Errors carry the path.
+class GzReader {
+public:
+    explicit GzReader(const std::string& path) : m_path(path) {
+        std::error_code ec;
+        const fs::file_status status = fs::status(path, ec);
+        if (ec || !fs::exists(status)) {
+            fail(path, "cannot open: no such file");
+        }
+        if (!fs::is_regular_file(status)) {
+            fail(path, "cannot open: not a regular file");
+        }
+        errno = 0;
+        m_file = gzopen(path.c_str(), "rb");
+        if (!m_file) {
+            fail(path,
+                 std::string("cannot open: ") + (errno ? std::strerror(errno) : "out of memory"));
+        }
+    }
+    ~GzReader() { gzclose(m_file); }
+    GzReader(const GzReader&) = delete;
+    GzReader& operator=(const GzReader&) = delete;
+
+    // Reads up to `count` bytes; fewer only at the end of the data. A gzip stream that
+    // ends early is remembered (streamCutShort) rather than thrown, so the caller can
+    // report it together with the sizes.
+    size_t read(uint8_t* dst, size_t count) {
+        size_t total = 0;
+        while (total < count) {
+            const auto want = static_cast<unsigned>(std::min(count - total, kReadChunkBytes));
+            const int got = gzread(m_file, dst + total, want);
+            if (got < 0) {
+                int code = 0;
+                const char* message = gzerror(m_file, &code);
+                fail(m_path,
+                     std::string(direct() ? "read error: " : "corrupt gzip data: ") + message);
+            }
+            if (got == 0) {
+                break;
+            }
+            total += static_cast<size_t>(got);
+        }
+        return total;
+    }
+
+    // Reads and counts everything left, without keeping it.
+    uint64_t skipRest() {
+        std::array<uint8_t, 65536> scratch{};
+        uint64_t total = 0;
+        for (size_t got = read(scratch.data(), scratch.size()); got > 0;
+             got = read(scratch.data(), scratch.size())) {
+            total += got;
+        }
+        return total;
+    }
+
+    bool direct() { return gzdirect(m_file) != 0; }
+
+    bool streamCutShort() {
+        int code = 0;
+        gzerror(m_file, &code);
+        return code == Z_BUF_ERROR;
+    }
+
+private:
+    std::string m_path;
+    gzFile m_file = nullptr;
+};
+
+// "60000×28×28"
+std::string dimsText(const std::vector<int64_t>& dims) {
+    std::string text;
+    for (size_t i = 0; i < dims.size(); ++i) {
+        if (i > 0) {
+            text += "×";
+        }
+        text += std::to_string(dims[i]);
+    }
+    return text;
+}
+
+// "60000×28×28 = 47040000 bytes", or "60000 bytes" for one dimension.
+std::string describeDims(const std::vector<int64_t>& dims, uint64_t bytes) {
+    const std::string product = dims.size() > 1 ? dimsText(dims) + " = " : std::string();
+    return product + std::to_string(bytes) + " bytes";
+}
+
+std::string shapeText(const std::vector<int64_t>& dims) {
+    return Shape(dims).str();
+}
+
+}  // namespace
+
+IdxArray readIdx(const std::string& path) {
+    GzReader reader(path);
+    const bool namedGz = endsWith(path, ".gz");
+
+    std::array<uint8_t, 4> magic{};
+    const size_t gotMagic = reader.read(magic.data(), magic.size());
+    const bool direct = reader.direct();
+    if (gotMagic < magic.size() && reader.streamCutShort()) {
+        fail(path, "truncated gzip stream: it ends after " + std::to_string(gotMagic) +
+                       " bytes of data, inside the IDX header");
+    }
+    if (gotMagic == 0) {
+        fail(path, direct ? "empty file" : "empty: the gzip stream holds no data");
+    }
+    if (namedGz && direct) {
+        fail(path,
+             "not a gzip file: the name ends in .gz but the data does not start with "
+             "the gzip signature 1f 8b");
+    }
+    if (gotMagic < magic.size()) {
+        fail(path,
+             "truncated: " + std::to_string(gotMagic) + " bytes, an IDX header needs at least 4");
+    }
+    if (magic[0] != 0 || magic[1] != 0) {
+        std::string got;
+        for (uint8_t b : magic) {
+            if (!got.empty()) {
+                got += ' ';
+            }
+            got += hexByte(b);
+        }
+        fail(path, "bad magic: expected 00 00 08 0N (an IDX file), got " + got);
+    }
+    if (magic[2] != kTypeUnsignedByte) {
+        const char* name = typeName(magic[2]);
+        fail(path, name ? "element type 0x" + hexByte(magic[2]) + " (" + name +
+                              ") is not supported; dlab reads unsigned-byte IDX files (0x08)"
+                        : "unknown IDX element type 0x" + hexByte(magic[2]) +
+                              "; dlab reads unsigned-byte IDX files (0x08)");
+    }
+    const int rank = magic[3];
+    if (rank < 1 || rank > kMaxRank) {
+        fail(path, "header declares " + std::to_string(rank) + " dimensions; dlab reads 1 to 4");
+    }
+
+    std::array<uint8_t, 4 * kMaxRank> sizeBytes{};
+    const auto sizeLength = static_cast<size_t>(4 * rank);
+    const size_t gotSizes = reader.read(sizeBytes.data(), sizeLength);
+    if (gotSizes < sizeLength) {
+        fail(path, "truncated: the header declares " + std::to_string(rank) +
+                       " dimensions but the file ends inside them");
+    }
+    IdxArray array;
+    bool anyZero = false;
+    for (int i = 0; i < rank; ++i) {
+        const uint8_t* p = sizeBytes.data() + 4 * i;
+        const uint32_t size = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                              (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+        array.dims.push_back(size);
+        anyZero = anyZero || size == 0;
+    }
+    // Bound the product before multiplying it out: four uint32 sizes overflow 64 bits.
+    uint64_t declared = anyZero ? 0 : 1;
+    for (int64_t d : array.dims) {
+        if (anyZero) {
+            break;
+        }
+        if (declared > static_cast<uint64_t>(kIdxMaxBytes) / static_cast<uint64_t>(d)) {
+            fail(path, "header declares " + dimsText(array.dims) +
+                           " bytes of data, more than the " + std::to_string(kIdxMaxBytes) +
+                           "-byte limit (a corrupt header?)");
+        }
+        declared *= static_cast<uint64_t>(d);
+    }
+    const uint64_t headerBytes = 4 + sizeLength;
+    const std::string declaredText =
+        "header declares " + describeDims(array.dims, declared) + " of data";
+
+    if (direct) {
+        // A plain file's size is known up front: refuse a mismatch before allocating.
+        std::error_code ec;
+        const uint64_t fileBytes = fs::file_size(path, ec);
+        if (!ec && fileBytes != headerBytes + declared) {
+            const uint64_t dataBytes = fileBytes - headerBytes;
+            if (dataBytes < declared) {
+                fail(path,
+                     "truncated: " + declaredText + ", file has " + std::to_string(dataBytes));
+            }
+            fail(path, "size mismatch: " + declaredText + ", file has " +
+                           std::to_string(dataBytes) + " (" + std::to_string(dataBytes - declared) +
+                           " bytes of trailing data)");
+        }
+    }
+
+    // A gzip stream's true length is only known by inflating it, so grow in chunks: a
+    // corrupt header over a short stream then costs memory in proportion to the stream.
+    uint64_t have = 0;
+    while (have < declared) {
+        const uint64_t step = std::min<uint64_t>(declared - have, kReadChunkBytes);
+        array.data.resize(static_cast<size_t>(have + step));
+        const size_t got = reader.read(array.data.data() + have, static_cast<size_t>(step));
+        have += got;
+        if (got < step) {
+            fail(path, "truncated: " + declaredText + ", file has " + std::to_string(have) +
+                           (reader.streamCutShort() ? " (the gzip stream ends early)" : ""));
+        }
+    }
+    const uint64_t extra = reader.skipRest();
+    if (extra > 0) {
+        fail(path, "size mismatch: " + declaredText + ", file has " +
+                       std::to_string(declared + extra) + " (" + std::to_string(extra) +
+                       " bytes of trailing data)");
+    }
+    if (reader.streamCutShort()) {
+        fail(path, "truncated gzip stream: it ends before its end marker");
+    }
+    return array;
+}
+
+Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath,
+                    const std::string& name, const std::vector<std::string>& classNames) {
+    const IdxArray images = readIdx(imagesPath);
+    if (images.dims.size() != 3) {
+        fail(imagesPath, "expected images as (N, H, W), got " + shapeText(images.dims));
+    }
+    const IdxArray labels = readIdx(labelsPath);
+    if (labels.dims.size() != 1) {
+        fail(labelsPath, "expected labels as (N,), got " + shapeText(labels.dims));
+    }
+    const int64_t n = images.dims[0];
+    const int64_t height = images.dims[1];
+    const int64_t width = images.dims[2];
+    if (n != labels.dims[0]) {
+        throw std::runtime_error(imagesPath + " and " + labelsPath +
+                                 " disagree: " + std::to_string(n) + " images but " +
+                                 std::to_string(labels.dims[0]) + " labels");
+    }
+    if (n == 0) {
+        fail(imagesPath, "holds no images");
+    }
+    if (height == 0 || width == 0) {
+        fail(imagesPath, "images are " + std::to_string(height) + "×" + std::to_string(width) +
+                             " pixels; both sizes must be positive");
+    }
+
+    Dataset data;
+    data.name = name;
+    data.pixelMax = 255.0f;
+    const int maxLabel = *std::max_element(labels.data.begin(), labels.data.end());
+    if (!classNames.empty()) {
+        data.numClasses = static_cast<int>(classNames.size());
+        data.classNames = classNames;
+        if (maxLabel >= data.numClasses) {
+            const auto at = std::find_if(labels.data.begin(), labels.data.end(),
+                                         [&](uint8_t l) { return l >= data.numClasses; });
+            fail(labelsPath, "label " + std::to_string(int{*at}) + " of sample " +
+                                 std::to_string(at - labels.data.begin()) +
+                                 " is out of range for " + std::to_string(data.numClasses) +
+                                 " classes");
+        }
+    } else {
+        data.numClasses = maxLabel + 1;
+        for (int c = 0; c < data.numClasses; ++c) {
+            data.classNames.push_back("class " + std::to_string(c));
+        }
+    }
+
+    data.inputs = Tensor({n, 1, height, width});
+    std::transform(images.data.begin(), images.data.end(), data.inputs.data(),
+                   [](uint8_t v) { return static_cast<float>(v); });
+    data.targets = Tensor({n});
+    std::transform(labels.data.begin(), labels.data.end(), data.targets.data(),
+                   [](uint8_t v) { return static_cast<float>(v); });
+    return data;
+}
+
+const std::vector<std::string>& fashionMnistClassNames() {
+    static const std::vector<std::string> names = {
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    return names;
+}
+
+namespace {
+
+// dir/base.gz when present, else dir/base, else empty.
+std::string findIdxFile(const std::string& dir, const std::string& base) {
+    const fs::path gz = fs::path(dir) / (base + ".gz");
+    const fs::path raw = fs::path(dir) / base;
+    std::error_code ec;
+    if (fs::is_regular_file(gz, ec)) {
+        return gz.string();
+    }
+    if (fs::is_regular_file(raw, ec)) {
+        return raw.string();
+    }
+    return {};
+}
+
+std::string fashionFileBase(bool train, bool images) {
+    return std::string(train ? "train" : "t10k") + (images ? "-images-idx3" : "-labels-idx1") +
+           "-ubyte";
+}
+
+}  // namespace
+
+Dataset loadFashionMnist(const std::string& dir, bool train) {
+    auto locate = [&](bool images) {
+        const std::string base = fashionFileBase(train, images);
+        std::string path = findIdxFile(dir, base);
+        if (path.empty()) {
+            throw std::runtime_error(
+                "Fashion-MNIST not found: " + (fs::path(dir) / (base + ".gz")).string() +
+                " does not exist (install Debian's dataset-fashion-mnist package, or put the "
+                "four IDX files, gzipped or not, in " +
+                dir + ")");
+        }
+        return path;
+    };
+    const std::string imagesPath = locate(true);
+    const std::string labelsPath = locate(false);
+    return loadIdxPair(imagesPath, labelsPath,
+                       train ? "Fashion-MNIST (train)" : "Fashion-MNIST (test)",
+                       fashionMnistClassNames());
+}
+
+bool fashionMnistAvailable(const std::string& dir) {
+    for (bool train : {true, false}) {
+        for (bool images : {true, false}) {
+            if (findIdxFile(dir, fashionFileBase(train, images)).empty()) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+}  // namespace dlab::data
