@@ -1,0 +1,150 @@
+#pragma once
+// Trainer: mini-batch training of a Network with a loss, an optimizer, a schedule,
+// regularization, validation, early stopping and the course's divergence rule.
+//
+// Threading: a Trainer runs on the thread that calls fit()/step(); the only thing
+// another thread may touch is the StopFlag it was given (an atomic). Observers are
+// called on the training thread, between steps, with plain value records; an observer
+// that feeds a GUI must copy and hand over, never block.
+//
+// Reproducibility: with the same seed, data and machine, every record is bit-for-bit
+// identical: shuffling uses its own generator seeded from TrainConfig::seed, the
+// network's initialization and dropout masks use the network's generator.
+
+#include "engine/Loss.h"
+#include "engine/Network.h"
+#include "engine/Optimizer.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dlab {
+
+// Inputs (N, ...) and targets (N,) or (N, T), as the loss expects them.
+struct DataView {
+    Tensor inputs;
+    Tensor targets;
+    int64_t size() const { return inputs.defined() ? inputs.size(0) : 0; }
+};
+
+struct TrainConfig {
+    int epochs = 10;
+    int batchSize = 64;
+    bool shuffle = true;
+    uint64_t seed = 0;
+    LossKind loss = LossKind::CrossEntropy;
+    OptimizerConfig optimizer;
+    ScheduleConfig schedule;
+    RegularizationConfig regularization;
+    double clipNorm = 0.0;            // 0: no clipping
+    int earlyStoppingPatience = 0;    // epochs without validation improvement; 0: off
+    double divergenceFactor = 3.0;    // stop when loss > factor × the first step's loss
+    int paramStatsInterval = 0;       // steps between per-parameter stats; 0: never
+};
+
+struct ParamStats {
+    std::string name;
+    double weightNorm = 0.0;
+    double gradNorm = 0.0;
+    double updateRatio = 0.0;  // ‖ΔW‖ / ‖W‖ of this step's update
+};
+
+struct StepRecord {
+    int64_t step = 0;   // 1-based, counts across epochs
+    int epoch = 0;      // 1-based
+    int batch = 0;      // 1-based within the epoch
+    int batches = 0;    // per epoch
+    double loss = 0.0;          // data loss + penalty, mean over the batch
+    double penalty = 0.0;       // the regularization part of `loss`
+    double accuracy = -1.0;     // batch accuracy; -1 for regression
+    double learningRate = 0.0;
+    double gradNorm = 0.0;      // before clipping
+    std::vector<ParamStats> params;  // filled every paramStatsInterval steps
+};
+
+struct EvalResult {
+    double loss = 0.0;        // mean data loss (no penalty)
+    double accuracy = -1.0;   // -1 for regression
+    int64_t samples = 0;
+};
+
+struct EpochRecord {
+    int epoch = 0;
+    double trainLoss = 0.0;       // mean over the epoch's steps (as trained, train mode)
+    double trainAccuracy = -1.0;
+    double valLoss = -1.0;        // -1 when there is no validation set
+    double valAccuracy = -1.0;
+    double learningRate = 0.0;    // at the end of the epoch
+    double seconds = 0.0;         // training time of this epoch (without validation)
+    double samplesPerSecond = 0.0;
+};
+
+enum class TrainStatus { Finished, EarlyStopped, Stopped, Diverged };
+
+const char* trainStatusName(TrainStatus status);
+
+struct TrainResult {
+    TrainStatus status = TrainStatus::Finished;
+    std::string message;      // for Diverged: names the step and the likely cause
+    int64_t steps = 0;
+    int epochs = 0;           // completed epochs
+    int bestEpoch = 0;        // by validation loss (0 when no validation)
+    double bestValLoss = -1.0;
+    double samplesPerSecond = 0.0;  // over all training steps
+};
+
+class TrainerObserver {
+public:
+    virtual ~TrainerObserver() = default;
+    virtual void onStep(const StepRecord& record) { (void)record; }
+    virtual void onEpoch(const EpochRecord& record) { (void)record; }
+};
+
+// Set from any thread to ask fit() to stop after the current step.
+using StopFlag = std::atomic<bool>;
+
+class Trainer {
+public:
+    // `network` must outlive the trainer. Throws std::invalid_argument for settings
+    // out of range (epochs < 1, batch size < 1, negative rates).
+    Trainer(Network& network, const TrainConfig& config);
+
+    // Trains for config.epochs epochs over `train`; validates on `validation` after each
+    // epoch when it has samples. With early stopping, the best weights are restored at
+    // the end. Shape or label errors throw std::invalid_argument before training starts.
+    TrainResult fit(const DataView& train, const DataView& validation,
+                    TrainerObserver* observer = nullptr, const StopFlag* stop = nullptr);
+
+    // Mean loss and accuracy in evaluation mode, in batches.
+    EvalResult evaluate(const DataView& data, int batchSize = 256);
+
+    const TrainConfig& config() const { return m_config; }
+    Optimizer& optimizer() { return m_optimizer; }
+    Network& network() { return m_network; }
+
+private:
+    void checkData(const DataView& data, const char* what) const;
+    void gatherBatch(const DataView& data, const std::vector<int64_t>& order, int64_t begin,
+                     int64_t end);
+    double gradientNorm() const;
+    void collectParamStats(StepRecord& record);
+    void snapshotWeights(std::vector<Tensor>& into);
+    void restoreWeights(const std::vector<Tensor>& from);
+
+    Network& m_network;
+    TrainConfig m_config;
+    std::unique_ptr<Loss> m_loss;
+    Optimizer m_optimizer;
+    std::vector<Param*> m_params;
+    Rng m_shuffleRng;
+
+    // Reused across steps: the hot loop allocates nothing once shapes are known.
+    Tensor m_batchInputs;
+    Tensor m_batchTargets;
+    Tensor m_dOutput;
+    std::vector<Tensor> m_previousWeights;  // for update ratios
+};
+
+}  // namespace dlab
