@@ -1,24 +1,13 @@
 # Finds what dlab builds on. Required: Eigen, nlohmann_json, zlib. Optional, detected:
-# OpenBLAS (faster GEMM), CUDA (GPU probe now, GPU backend later), Qt 6 Test (tests).
+# CUDA (GPU probe now, GPU backend later), Qt 6 Test (tests).
 
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 
-# OpenBLAS: Debian's libopenblas-dev puts cblas.h in a per-variant folder.
-find_path(DLAB_OPENBLAS_INCLUDE cblas.h
-  PATHS /usr/include/x86_64-linux-gnu/openblas-pthread /usr/include/openblas
-        /usr/include/x86_64-linux-gnu/openblas64-pthread
-  NO_DEFAULT_PATH)
-find_library(DLAB_OPENBLAS_LIBRARY NAMES openblas)
-if(DLAB_OPENBLAS_INCLUDE AND DLAB_OPENBLAS_LIBRARY)
-  set(DLAB_HAVE_OPENBLAS ON)
-  message(STATUS "dlab: GEMM through OpenBLAS (${DLAB_OPENBLAS_LIBRARY})")
-else()
-  set(DLAB_HAVE_OPENBLAS OFF)
-  message(STATUS "dlab: OpenBLAS not found, GEMM through Eigen (install libopenblas-dev for speed)")
-endif()
+# OpenBLAS is loaded at run time (engine/cpu/Blas.cpp explains why), so it is not a
+# build dependency; without it GEMM runs on Eigen.
 
 set(DLAB_HAVE_CUDA OFF)
 if(NOT DLAB_CUDA STREQUAL "OFF")

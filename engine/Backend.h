@@ -202,6 +202,8 @@ public:
 Backend& backendFor(Device device);
 // True when a CUDA backend is compiled in and a GPU answered at run time.
 bool cudaAvailable();
+// One line on how the CPU backend multiplies matrices ("OpenBLAS (SkylakeX kernels, ...)").
+std::string cpuStatus();
 // One line on why CUDA is or is not usable ("no CUDA toolkit at build time", ...).
 std::string cudaStatus();
 

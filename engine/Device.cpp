@@ -1,5 +1,6 @@
 // Backend dispatch: the one place that maps a Device to its Backend.
 #include "engine/Backend.h"
+#include "engine/cpu/Blas.h"
 #include "engine/cpu/CpuBackend.h"
 
 #ifdef DLAB_HAVE_CUDA
@@ -17,6 +18,10 @@ bool cudaAvailable() {
 #else
     return false;
 #endif
+}
+
+std::string cpuStatus() {
+    return blas::status();
 }
 
 std::string cudaStatus() {

@@ -278,7 +278,8 @@ int run(const Options& o) {
     if (!o.quiet) {
         std::cout << "dlab-train: " << ex.name << "\n  data: " << prepared.summary
                   << "\n  network: " << network.parameterCount() << " parameters, "
-                  << network.layers().describe() << "\n  device: cpu (GPU: " << cudaStatus()
+                  << network.layers().describe() << "\n  device: cpu, " << cpuStatus()
+                  << " (GPU: " << cudaStatus()
                   << ")\n  output: " << outDir.string() << std::endl;
     }
 

@@ -1,5 +1,7 @@
 #include "engine/cpu/CpuBackend.h"
 
+#include "engine/cpu/Blas.h"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -11,9 +13,6 @@
 #include <type_traits>
 #include <vector>
 
-#ifdef DLAB_HAVE_OPENBLAS
-#include <cblas.h>
-#endif
 
 namespace dlab {
 namespace {
@@ -71,11 +70,12 @@ public:
         if (M == 0 || N == 0) {
             return;
         }
-#ifdef DLAB_HAVE_OPENBLAS
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-                    transB ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, transA ? M : K, B,
-                    transB ? K : N, beta, C, N);
-#else
+        if (static const blas::SgemmFn sgemm = blas::sgemm(); sgemm) {
+            sgemm(blas::kRowMajor, transA ? blas::kTrans : blas::kNoTrans,
+                  transB ? blas::kTrans : blas::kNoTrans, M, N, K, alpha, A, transA ? M : K, B,
+                  transB ? K : N, beta, C, N);
+            return;
+        }
         MapMat c(C, M, N);
         ConstMapMat a(A, transA ? K : M, transA ? M : K);
         ConstMapMat b(B, transB ? N : K, transB ? K : N);
@@ -93,7 +93,6 @@ public:
         } else {
             c.noalias() += alpha * a.transpose() * b.transpose();
         }
-#endif
     }
 
     void im2col(const ConvGeometry& g, const float* image, float* columns) override {
@@ -229,11 +228,19 @@ public:
         }
     }
     double sumSquares(const float* x, size_t n) override {
-        double s = 0.0;
-        for (size_t i = 0; i < n; ++i) {
-            s += static_cast<double>(x[i]) * x[i];
+        // Float partial sums over short blocks vectorize; the blocks are added in double
+        // so long tensors keep their precision.
+        constexpr size_t kBlock = 256;
+        double total = 0.0;
+        for (size_t start = 0; start < n; start += kBlock) {
+            const size_t end = std::min(n, start + kBlock);
+            float block = 0.0f;
+            for (size_t i = start; i < end; ++i) {
+                block += x[i] * x[i];
+            }
+            total += block;
         }
-        return s;
+        return total;
     }
     double sumAbs(const float* x, size_t n) override {
         double s = 0.0;
@@ -624,19 +631,33 @@ public:
                        const float* g, float* m, float* v, size_t n, bool first) override {
         // The kind is fixed per call: hoisting the switch out of the loop lets the
         // compiler vectorize the update, which is a visible share of a small net's step.
+        // A local copy of the hyperparameters and restrict pointers: otherwise the writes to
+        // w could alias them and the compiler reloads every field per element.
+        const kernels::OptHyper h = hyper;
         float dummyM = 0.0f, dummyV = 0.0f;
-        const bool haveState = m && v;
         auto run = [&](auto k) {
-            if (haveState) {
+            float* __restrict wp = w;
+            const float* __restrict gp = g;
+            if (m && v) {
+                float* __restrict mp = m;
+                float* __restrict vp = v;
                 for (size_t i = 0; i < n; ++i) {
-                    kernels::optimizerUpdate(k.value, hyper, w[i], g[i], m[i], v[i], first);
+                    kernels::optimizerUpdate(k.value, h, wp[i], gp[i], mp[i], vp[i], first);
                 }
-                return;
-            }
-            for (size_t i = 0; i < n; ++i) {
-                float& mi = m ? m[i] : dummyM;
-                float& vi = v ? v[i] : dummyV;
-                kernels::optimizerUpdate(k.value, hyper, w[i], g[i], mi, vi, first);
+            } else if (m) {
+                float* __restrict mp = m;
+                for (size_t i = 0; i < n; ++i) {
+                    kernels::optimizerUpdate(k.value, h, wp[i], gp[i], mp[i], dummyV, first);
+                }
+            } else if (v) {
+                float* __restrict vp = v;
+                for (size_t i = 0; i < n; ++i) {
+                    kernels::optimizerUpdate(k.value, h, wp[i], gp[i], dummyM, vp[i], first);
+                }
+            } else {
+                for (size_t i = 0; i < n; ++i) {
+                    kernels::optimizerUpdate(k.value, h, wp[i], gp[i], dummyM, dummyV, first);
+                }
             }
         };
         using K = kernels::OptKind;
