@@ -1,6 +1,7 @@
 #include "engine/Trainer.h"
 
 #include "engine/Backend.h"
+#include "engine/TensorBatchSource.h"
 
 #include <algorithm>
 #include <chrono>
@@ -65,35 +66,13 @@ Trainer::Trainer(Network& network, const TrainConfig& config)
     }
 }
 
-void Trainer::checkData(const DataView& data, const char* what) const {
+void Trainer::checkData(const BatchSource& data, const char* what) const {
     const Shape& expected = m_network.inputShape();
-    if (data.inputs.rank() != expected.rank() + 1 ||
-        data.inputs.shape().dropBatch() != expected) {
-        throw std::invalid_argument(std::string(what) + " inputs " + data.inputs.shape().str() +
+    if (data.sampleShape() != expected) {
+        throw std::invalid_argument(std::string(what) + " inputs " +
+                                    data.sampleShape().withBatch(data.size()).str() +
                                     " do not fit the network's input " +
                                     expected.withBatch(data.size()).str());
-    }
-    if (data.targets.size(0) != data.size()) {
-        throw std::invalid_argument(std::string(what) + ": " + std::to_string(data.size()) +
-                                    " inputs but " + std::to_string(data.targets.size(0)) +
-                                    " targets");
-    }
-}
-
-void Trainer::gatherBatch(const DataView& data, const std::vector<int64_t>& order, int64_t begin,
-                          int64_t end) {
-    const int64_t n = end - begin;
-    const int64_t sampleSize = data.inputs.shape().numelFrom(1);
-    const int64_t targetSize = data.targets.shape().numelFrom(1);
-    m_batchInputs.resize(data.inputs.shape().dropBatch().withBatch(n));
-    m_batchTargets.resize(data.targets.shape().dropBatch().withBatch(n));
-    Backend& be = backendFor(data.inputs.device());
-    for (int64_t i = 0; i < n; ++i) {
-        const int64_t src = order[static_cast<size_t>(begin + i)];
-        be.copy(m_batchInputs.data() + i * sampleSize, data.inputs.data() + src * sampleSize,
-                static_cast<size_t>(sampleSize));
-        be.copy(m_batchTargets.data() + i * targetSize, data.targets.data() + src * targetSize,
-                static_cast<size_t>(targetSize));
     }
 }
 
@@ -154,20 +133,29 @@ void Trainer::restoreWeights(const std::vector<Tensor>& from) {
 }
 
 EvalResult Trainer::evaluate(const DataView& data, int batchSize) {
+    TensorBatchSource source(data.inputs, data.targets);
+    return evaluate(source, batchSize);
+}
+
+EvalResult Trainer::evaluate(BatchSource& data, int batchSize) {
     checkData(data, "evaluation");
     EvalResult result;
     result.samples = data.size();
     if (data.size() == 0) {
         return result;
     }
+    std::vector<int64_t> order(static_cast<size_t>(data.size()));
+    std::iota(order.begin(), order.end(), 0);
+    data.beginPass(order, batchSize, false, 0);
     double lossSum = 0.0;
     int64_t correct = 0;
     bool classification = true;
-    for (int64_t begin = 0; begin < data.size(); begin += batchSize) {
-        const int64_t end = std::min<int64_t>(begin + batchSize, data.size());
-        const Tensor& out = m_network.forward(data.inputs.slice(begin, end), Mode::Eval);
-        const LossResult r = m_loss->compute(out, data.targets.slice(begin, end), nullptr);
-        lossSum += r.loss * static_cast<double>(end - begin);
+    const Tensor* inputs = nullptr;
+    const Tensor* targets = nullptr;
+    while (data.next(inputs, targets)) {
+        const Tensor& out = m_network.forward(*inputs, Mode::Eval);
+        const LossResult r = m_loss->compute(out, *targets, nullptr);
+        lossSum += r.loss * static_cast<double>(inputs->size(0));
         if (r.correct < 0) {
             classification = false;
         } else {
@@ -182,13 +170,23 @@ EvalResult Trainer::evaluate(const DataView& data, int batchSize) {
 
 TrainResult Trainer::fit(const DataView& train, const DataView& validation,
                          TrainerObserver* observer, const StopFlag* stop) {
+    TensorBatchSource trainSource(train.inputs, train.targets);
+    if (validation.size() == 0) {
+        return fit(trainSource, nullptr, observer, stop);
+    }
+    TensorBatchSource validationSource(validation.inputs, validation.targets);
+    return fit(trainSource, &validationSource, observer, stop);
+}
+
+TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
+                         TrainerObserver* observer, const StopFlag* stop) {
     checkData(train, "training");
     if (train.size() == 0) {
         throw std::invalid_argument("the training set is empty");
     }
-    const bool hasValidation = validation.size() > 0;
+    const bool hasValidation = validation && validation->size() > 0;
     if (hasValidation) {
-        checkData(validation, "validation");
+        checkData(*validation, "validation");
     }
 
     const int64_t n = train.size();
@@ -209,6 +207,7 @@ TrainResult Trainer::fit(const DataView& train, const DataView& validation,
         if (m_config.shuffle) {
             std::shuffle(order.begin(), order.end(), m_shuffleRng);
         }
+        train.beginPass(order, m_config.batchSize, true, epoch);
         const auto epochStart = Clock::now();
         double epochLoss = 0.0;
         int64_t epochCorrect = 0;
@@ -221,17 +220,20 @@ TrainResult Trainer::fit(const DataView& train, const DataView& validation,
                 result.message = "stopped by the user at step " + std::to_string(result.steps);
                 break;
             }
-            const int64_t begin = static_cast<int64_t>(b) * m_config.batchSize;
-            const int64_t end = std::min<int64_t>(begin + m_config.batchSize, n);
-            gatherBatch(train, order, begin, end);
+            const Tensor* batchInputs = nullptr;
+            const Tensor* batchTargets = nullptr;
+            if (!train.next(batchInputs, batchTargets)) {
+                break;
+            }
+            const int64_t batchSize = batchInputs->size(0);
 
             const double epochPos = (epoch - 1) + static_cast<double>(b) / batches;
             lr = scheduledLearningRate(m_config.schedule, baseLr, epochPos, m_config.epochs,
                                        1.0 / batches);
 
             m_network.zeroGrad();
-            const Tensor& out = m_network.forward(m_batchInputs, Mode::Train);
-            const LossResult lr0 = m_loss->compute(out, m_batchTargets, &m_dOutput);
+            const Tensor& out = m_network.forward(*batchInputs, Mode::Train);
+            const LossResult lr0 = m_loss->compute(out, *batchTargets, &m_dOutput);
             m_network.backward(m_dOutput);
             const double penalty = regularizationPenalty(m_config.regularization, m_params);
             addRegularizationGradient(m_config.regularization, m_params);
@@ -244,7 +246,7 @@ TrainResult Trainer::fit(const DataView& train, const DataView& validation,
             record.loss = lr0.loss + penalty;
             record.penalty = penalty;
             record.accuracy =
-                lr0.correct < 0 ? -1.0 : static_cast<double>(lr0.correct) / (end - begin);
+                lr0.correct < 0 ? -1.0 : static_cast<double>(lr0.correct) / batchSize;
             record.learningRate = lr;
             record.gradNorm = clipGradientNorm(m_params, m_config.clipNorm);
             record.params.clear();
@@ -295,13 +297,13 @@ TrainResult Trainer::fit(const DataView& train, const DataView& validation,
                 collectParamStats(record);
             }
 
-            epochLoss += record.loss * static_cast<double>(end - begin);
+            epochLoss += record.loss * static_cast<double>(batchSize);
             if (lr0.correct < 0) {
                 classification = false;
             } else {
                 epochCorrect += lr0.correct;
             }
-            totalSamples += end - begin;
+            totalSamples += batchSize;
             if (observer) {
                 observer->onStep(record);
             }
@@ -322,7 +324,7 @@ TrainResult Trainer::fit(const DataView& train, const DataView& validation,
         er.seconds = seconds;
         er.samplesPerSecond = seconds > 0.0 ? static_cast<double>(n) / seconds : 0.0;
         if (hasValidation) {
-            const EvalResult v = evaluate(validation);
+            const EvalResult v = evaluate(*validation);
             er.valLoss = v.loss;
             er.valAccuracy = v.accuracy;
         }

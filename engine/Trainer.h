@@ -11,6 +11,7 @@
 // identical: shuffling uses its own generator seeded from TrainConfig::seed, the
 // network's initialization and dropout masks use the network's generator.
 
+#include "engine/BatchSource.h"
 #include "engine/Loss.h"
 #include "engine/Network.h"
 #include "engine/Optimizer.h"
@@ -112,12 +113,16 @@ public:
     Trainer(Network& network, const TrainConfig& config);
 
     // Trains for config.epochs epochs over `train`; validates on `validation` after each
-    // epoch when it has samples. With early stopping, the best weights are restored at
-    // the end. Shape or label errors throw std::invalid_argument before training starts.
+    // epoch when it is given and has samples. With early stopping, the best weights are
+    // restored at the end. Shape errors throw std::invalid_argument before training starts.
+    TrainResult fit(BatchSource& train, BatchSource* validation,
+                    TrainerObserver* observer = nullptr, const StopFlag* stop = nullptr);
+    // The same over tensors in memory.
     TrainResult fit(const DataView& train, const DataView& validation,
                     TrainerObserver* observer = nullptr, const StopFlag* stop = nullptr);
 
-    // Mean loss and accuracy in evaluation mode, in batches.
+    // Mean loss and accuracy in evaluation mode, in batches, in the source's order.
+    EvalResult evaluate(BatchSource& data, int batchSize = 256);
     EvalResult evaluate(const DataView& data, int batchSize = 256);
 
     const TrainConfig& config() const { return m_config; }
@@ -125,9 +130,7 @@ public:
     Network& network() { return m_network; }
 
 private:
-    void checkData(const DataView& data, const char* what) const;
-    void gatherBatch(const DataView& data, const std::vector<int64_t>& order, int64_t begin,
-                     int64_t end);
+    void checkData(const BatchSource& data, const char* what) const;
     double gradientNorm() const;
     void collectParamStats(StepRecord& record);
     void snapshotWeights(std::vector<Tensor>& into);
@@ -141,8 +144,6 @@ private:
     Rng m_shuffleRng;
 
     // Reused across steps: the hot loop allocates nothing once shapes are known.
-    Tensor m_batchInputs;
-    Tensor m_batchTargets;
     Tensor m_dOutput;
     std::vector<Tensor> m_previousWeights;  // for update ratios
 };
