@@ -84,23 +84,21 @@ bool parseOptions(int argc, char** argv, Options& options) {
     return true;
 }
 
-// Both sets normalized with the training set's statistics, as prepareData does.
-void normalize(data::Dataset& train, data::Dataset* test) {
-    const data::Normalization norm =
-        data::fitNormalization(train, data::NormalizationKind::Standardize);
-    data::applyNormalization(norm, train);
-    if (test) {
-        data::applyNormalization(norm, *test);
-    }
+// A split as tensors in memory, normalized with the training set's statistics (as the
+// PyTorch side holds its data), so only training itself is timed.
+DataView normalized(const data::Dataset& set, const data::Normalization& norm) {
+    Tensor x = set.inputsTensor();
+    data::applyNormalization(norm, x);
+    return {x, set.targetsTensor()};
 }
 
-DataView prefix(const data::Dataset& set, int64_t n) {
+DataView prefix(const DataView& set, int64_t n) {
     return {set.inputs.slice(0, n), set.targets.slice(0, n)};
 }
 
-double throughput(const std::string& name, const data::Dataset& train, int64_t samples) {
+double throughput(const std::string& name, const DataView& train, int64_t samples) {
     const Experiment preset = presetExperiment(name);
-    Network network(resolveNetwork(preset.network, kClasses), train.sampleShape(), 1);
+    Network network(resolveNetwork(preset.network, kClasses), train.inputs.shape().dropBatch(), 1);
     TrainConfig config = preset.training;
     config.epochs = 1;
     Trainer trainer(network, config);
@@ -117,8 +115,9 @@ double throughput(const std::string& name, const data::Dataset& train, int64_t s
 }
 
 int runThroughput(const Options& options) {
-    data::Dataset train = data::loadFashionMnist(options.dataDir, true);
-    normalize(train, nullptr);
+    const data::Dataset raw = data::loadFashionMnist(options.dataDir, true);
+    const DataView train = normalized(
+        raw, data::fitNormalization(raw, data::NormalizationKind::Standardize));
     const std::vector<std::string> networks =
         options.network == "all" ? std::vector<std::string>{"mlp", "cnn"}
                                  : std::vector<std::string>{options.network};
@@ -133,20 +132,22 @@ int runThroughput(const Options& options) {
 }
 
 int runAccuracy(const Options& options) {
-    data::Dataset train = data::loadFashionMnist(options.dataDir, true);
-    data::Dataset test = data::loadFashionMnist(options.dataDir, false);
-    normalize(train, &test);
+    const data::Dataset rawTrain = data::loadFashionMnist(options.dataDir, true);
+    const data::Normalization norm =
+        data::fitNormalization(rawTrain, data::NormalizationKind::Standardize);
+    const DataView train = normalized(rawTrain, norm);
+    const DataView test = normalized(data::loadFashionMnist(options.dataDir, false), norm);
     const Experiment preset = presetExperiment("mlp");
-    Network network(resolveNetwork(preset.network, kClasses), train.sampleShape(), 1);
+    Network network(resolveNetwork(preset.network, kClasses), train.inputs.shape().dropBatch(), 1);
     Trainer trainer(network, preset.training);
     const auto start = std::chrono::steady_clock::now();
-    const TrainResult result = trainer.fit(data::viewOf(train), {});
+    const TrainResult result = trainer.fit(train, {});
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (result.status != TrainStatus::Finished) {
         throw std::runtime_error("mlp: training stopped: " + result.message);
     }
-    const EvalResult eval = trainer.evaluate(data::viewOf(test));
+    const EvalResult eval = trainer.evaluate(test);
     std::printf("mlp test_accuracy=%.4f seconds=%.1f epochs=%d\n", eval.accuracy, seconds,
                 result.epochs);
     return 0;

@@ -14,28 +14,6 @@ namespace dlab::data {
 
 namespace {
 
-// Rows `indices` of `src` along dim 0, copied in that order into a new CPU tensor.
-Tensor gatherRows(const Tensor& src, const std::vector<int64_t>& indices) {
-    const Tensor host = src.to(Device::CPU);
-    const int64_t rows = src.rank() > 0 ? src.size(0) : 0;
-    const int64_t rowSize = src.shape().numelFrom(1);
-    Tensor out(src.shape().dropBatch().withBatch(static_cast<int64_t>(indices.size())));
-    for (size_t k = 0; k < indices.size(); ++k) {
-        const int64_t index = indices[k];
-        if (index < 0 || index >= rows) {
-            throw std::out_of_range("subset: index " + std::to_string(index) +
-                                    " out of range for " + std::to_string(rows) + " samples");
-        }
-        std::copy_n(host.data() + index * rowSize, rowSize,
-                    out.data() + static_cast<int64_t>(k) * rowSize);
-    }
-    return out;
-}
-
-Tensor deepCopy(const Tensor& t) {
-    return t.defined() ? t.to(Device::CPU).clone() : Tensor();
-}
-
 std::string formatFraction(double f) {
     std::ostringstream out;
     out << f;
@@ -50,20 +28,19 @@ void checkFraction(double fraction, const char* what) {
 }
 
 // Class of each sample; throws when a target is not an integer in [0, numClasses).
-std::vector<int64_t> classLabels(const Dataset& all) {
-    const std::vector<float> targets = all.targets.toVector();
-    if (static_cast<int64_t>(targets.size()) != all.size()) {
-        throw std::invalid_argument("splitDataset: classification targets must be (N,) = (" +
-                                    std::to_string(all.size()) + ",), got " +
-                                    all.targets.shape().str());
+std::vector<int64_t> classLabels(const Dataset& all, const char* who) {
+    if (static_cast<int64_t>(all.targets.size()) != all.size()) {
+        throw std::invalid_argument(std::string(who) + ": " + std::to_string(all.targets.size()) +
+                                    " targets for " + std::to_string(all.size()) + " samples");
     }
-    std::vector<int64_t> labels(targets.size());
-    for (size_t i = 0; i < targets.size(); ++i) {
-        const float t = targets[i];
+    std::vector<int64_t> labels(all.targets.size());
+    for (size_t i = 0; i < all.targets.size(); ++i) {
+        const float t = all.targets[i];
         if (!(t >= 0.0f && t < static_cast<float>(all.numClasses)) || t != std::floor(t)) {
             throw std::invalid_argument(
-                "splitDataset: target " + std::to_string(t) + " of sample " + std::to_string(i) +
-                " is not a class index in [0, " + std::to_string(all.numClasses) + ")");
+                std::string(who) + ": target " + std::to_string(t) + " of sample " +
+                std::to_string(i) + " is not a class index in [0, " +
+                std::to_string(all.numClasses) + ")");
         }
         labels[i] = static_cast<int64_t>(t);
     }
@@ -102,69 +79,80 @@ std::vector<int64_t> apportion(const std::vector<int64_t>& counts, int64_t n, in
     return share;
 }
 
-// Per channel (images, dim 1) or per feature (dim 1 of (N, F)): how the inputs are walked.
-struct ChannelLayout {
-    int64_t samples = 0;
-    int64_t channels = 1;
-    int64_t inner = 1;  // elements per channel per sample
-};
-
-ChannelLayout layoutFor(const Tensor& inputs, size_t channels) {
-    ChannelLayout layout;
-    layout.samples = inputs.rank() > 0 ? inputs.size(0) : 0;
-    if (channels <= 1) {
-        layout.inner = inputs.shape().numelFrom(1);
-        return layout;
-    }
-    if (inputs.rank() < 2 || inputs.size(1) != static_cast<int64_t>(channels)) {
-        throw std::invalid_argument("applyNormalization: fitted for " + std::to_string(channels) +
-                                    " channels/features on dim 1, got inputs " +
-                                    inputs.shape().str());
-    }
-    layout.channels = inputs.size(1);
-    layout.inner = inputs.shape().numelFrom(2);
-    return layout;
-}
-
-// The statistics' layout: dim 1 of the inputs, except flattened images (rank < 3), which
-// have no channel axis and get one set of statistics.
-size_t fittedChannels(const Dataset& train) {
-    const Tensor& x = train.inputs;
-    if (x.rank() < 2 || (train.pixelMax > 0.0f && x.rank() < 3)) {
-        return 1;
-    }
-    return static_cast<size_t>(x.size(1));
-}
-
-template <typename Visit>
-void forEachChannelValue(const float* data, const ChannelLayout& layout, Visit visit) {
-    for (int64_t n = 0; n < layout.samples; ++n) {
-        for (int64_t c = 0; c < layout.channels; ++c) {
-            const float* p = data + (n * layout.channels + c) * layout.inner;
-            for (int64_t i = 0; i < layout.inner; ++i) {
-                visit(static_cast<size_t>(c), p[i]);
-            }
-        }
-    }
-}
-
 }  // namespace
 
-Dataset Dataset::subset(const std::vector<int64_t>& indices) const {
+std::vector<int64_t> Dataset::classCounts() const {
+    std::vector<int64_t> counts(static_cast<size_t>(std::max(numClasses, 0)), 0);
+    if (numClasses <= 0) {
+        return counts;
+    }
+    for (int64_t i = 0; i < size(); ++i) {
+        const int c = label(i);
+        if (c >= 0 && c < numClasses) {
+            ++counts[static_cast<size_t>(c)];
+        }
+    }
+    return counts;
+}
+
+Dataset Dataset::subset(const std::vector<int64_t>& positions) const {
     Dataset out;
     out.name = name;
+    out.store = store;
+    out.targetSize = targetSize;
     out.numClasses = numClasses;
     out.classNames = classNames;
-    out.pixelMax = pixelMax;
-    if (inputs.defined()) {
-        out.inputs = gatherRows(inputs, indices);
-    } else if (!indices.empty()) {
-        throw std::out_of_range("subset: the dataset has no samples");
-    }
-    if (targets.defined()) {
-        out.targets = gatherRows(targets, indices);
+    out.rows.reserve(positions.size());
+    out.targets.reserve(positions.size() * static_cast<size_t>(targetSize));
+    const auto width = static_cast<size_t>(targetSize);
+    for (int64_t pos : positions) {
+        if (pos < 0 || pos >= size()) {
+            throw std::out_of_range("subset: position " + std::to_string(pos) +
+                                    " out of range for " + std::to_string(size()) + " samples");
+        }
+        out.rows.push_back(rows[static_cast<size_t>(pos)]);
+        const auto first = targets.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(pos) * width);
+        out.targets.insert(out.targets.end(), first, first + static_cast<std::ptrdiff_t>(width));
     }
     return out;
+}
+
+Tensor Dataset::inputsTensor() const {
+    Tensor out(sampleShape().withBatch(size()));
+    const int64_t per = sampleShape().numel();
+    for (int64_t i = 0; i < size(); ++i) {
+        store->readFloat(rows[static_cast<size_t>(i)], out.data() + i * per);
+    }
+    return out;
+}
+
+Tensor Dataset::targetsTensor() const {
+    const Shape shape = targetSize == 1 && numClasses > 0 ? Shape{size()} : Shape{size(), targetSize};
+    return Tensor::fromVector(shape, targets);
+}
+
+Dataset datasetFromTensors(const std::string& name, const Tensor& inputs, const Tensor& targets,
+                           int numClasses, std::vector<std::string> classNames) {
+    if (!inputs.defined() || !targets.defined() || inputs.rank() < 2 || targets.rank() < 1 ||
+        inputs.size(0) != targets.size(0)) {
+        throw std::invalid_argument("datasetFromTensors: inputs (N, ...) and targets (N, ...) "
+                                    "must agree on N");
+    }
+    Dataset data;
+    data.name = name;
+    data.store = MemoryStore::fromFeatures(inputs.shape().dropBatch(), inputs.toVector());
+    data.rows.resize(static_cast<size_t>(inputs.size(0)));
+    std::iota(data.rows.begin(), data.rows.end(), int64_t{0});
+    data.targets = targets.toVector();
+    data.targetSize = static_cast<int>(targets.shape().numelFrom(1));
+    data.numClasses = numClasses;
+    data.classNames = std::move(classNames);
+    if (numClasses > 0 && data.classNames.empty()) {
+        for (int c = 0; c < numClasses; ++c) {
+            data.classNames.push_back("class " + std::to_string(c));
+        }
+    }
+    return data;
 }
 
 Split splitDataset(const Dataset& all, double validationFraction, double testFraction,
@@ -184,9 +172,10 @@ Split splitDataset(const Dataset& all, double validationFraction, double testFra
     if (n == 0) {
         throw std::invalid_argument("splitDataset: dataset '" + all.name + "' is empty");
     }
-    if (!all.targets.defined() || all.targets.rank() == 0 || all.targets.size(0) != n) {
-        throw std::invalid_argument("splitDataset: targets " + all.targets.shape().str() +
-                                    " do not match " + std::to_string(n) + " inputs");
+    if (static_cast<int64_t>(all.targets.size()) != n * all.targetSize) {
+        throw std::invalid_argument("splitDataset: " + std::to_string(all.targets.size()) +
+                                    " target values do not match " + std::to_string(n) +
+                                    " samples");
     }
     if (existingTest && existingTest->numClasses != all.numClasses) {
         throw std::invalid_argument("splitDataset: test set has " +
@@ -223,7 +212,7 @@ Split splitDataset(const Dataset& all, double validationFraction, double testFra
     };
 
     if (all.numClasses > 0) {
-        const std::vector<int64_t> labels = classLabels(all);
+        const std::vector<int64_t> labels = classLabels(all, "splitDataset");
         const auto k = static_cast<size_t>(all.numClasses);
         std::vector<std::vector<int64_t>> byClass(k);
         for (int64_t i = 0; i < n; ++i) {
@@ -261,48 +250,135 @@ Split splitDataset(const Dataset& all, double validationFraction, double testFra
     split.train = all.subset(trainIdx);
     split.validation = all.subset(validationIdx);
     if (existingTest) {
-        // A deep copy: normalizing the split must not rewrite the caller's test set.
         split.test = *existingTest;
-        split.test.inputs = deepCopy(existingTest->inputs);
-        split.test.targets = deepCopy(existingTest->targets);
     } else {
         split.test = all.subset(testIdx);
     }
     return split;
 }
 
+std::vector<Fold> kFoldIndices(const Dataset& all, int k, uint64_t seed) {
+    const int64_t n = all.size();
+    if (k < 2 || k > n) {
+        throw std::invalid_argument("kFoldIndices: k must be in [2, " + std::to_string(n) +
+                                    "], got " + std::to_string(k));
+    }
+    // Deal samples round-robin into folds, class by class after a seeded shuffle, so
+    // every fold gets each class in proportion (within one sample).
+    Rng rng(seed);
+    std::vector<std::vector<int64_t>> groups;
+    if (all.numClasses > 0) {
+        const std::vector<int64_t> labels = classLabels(all, "kFoldIndices");
+        groups.resize(static_cast<size_t>(all.numClasses));
+        for (int64_t i = 0; i < n; ++i) {
+            groups[static_cast<size_t>(labels[static_cast<size_t>(i)])].push_back(i);
+        }
+    } else {
+        groups.emplace_back(static_cast<size_t>(n));
+        std::iota(groups[0].begin(), groups[0].end(), int64_t{0});
+    }
+    std::vector<std::vector<int64_t>> folds(static_cast<size_t>(k));
+    size_t next = 0;
+    for (auto& group : groups) {
+        shuffle(group, rng);
+        for (int64_t i : group) {
+            folds[next].push_back(i);
+            next = (next + 1) % folds.size();
+        }
+    }
+    std::vector<Fold> out(static_cast<size_t>(k));
+    for (size_t f = 0; f < folds.size(); ++f) {
+        out[f].heldOut = folds[f];
+        std::sort(out[f].heldOut.begin(), out[f].heldOut.end());
+        for (size_t g = 0; g < folds.size(); ++g) {
+            if (g != f) {
+                out[f].train.insert(out[f].train.end(), folds[g].begin(), folds[g].end());
+            }
+        }
+        std::sort(out[f].train.begin(), out[f].train.end());
+    }
+    return out;
+}
+
+namespace {
+
+// How a sample's values group into channels: (C, H, W) images per channel, (F,)
+// features per feature.
+struct Layout {
+    int64_t channels = 1;
+    int64_t inner = 1;
+};
+
+Layout layoutOf(const Shape& sample) {
+    if (sample.rank() == 0) {
+        return {};
+    }
+    return {sample[0], sample.numelFrom(1)};
+}
+
+struct NormName {
+    NormalizationKind kind;
+    const char* name;
+};
+
+constexpr NormName kNormNames[] = {
+    {NormalizationKind::None, "none"},
+    {NormalizationKind::Unit, "unit"},
+    {NormalizationKind::MeanImage, "mean_image"},
+    {NormalizationKind::ChannelMean, "channel_mean"},
+    {NormalizationKind::Standardize, "standardize"},
+};
+
+// Statistics are exact up to this many training samples; above it they come from this
+// many evenly spaced samples, which keeps fitting on a streamed 100 000-image folder
+// from decoding everything twice.
+constexpr int64_t kFitSampleLimit = 60000;
+
+std::vector<int64_t> fitPositions(int64_t n) {
+    const int64_t count = std::min(n, kFitSampleLimit);
+    std::vector<int64_t> positions(static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; ++i) {
+        positions[static_cast<size_t>(i)] = i * n / count;
+    }
+    return positions;
+}
+
+}  // namespace
+
 NormalizationKind parseNormalizationKind(const std::string& name) {
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (lower == "none") {
-        return NormalizationKind::None;
-    }
-    if (lower == "unit") {
-        return NormalizationKind::Unit;
-    }
-    if (lower == "standardize") {
-        return NormalizationKind::Standardize;
+    for (const auto& entry : kNormNames) {
+        if (lower == entry.name) {
+            return entry.kind;
+        }
     }
     throw std::invalid_argument("unknown normalization '" + name +
-                                "'; valid: none, unit, standardize");
+                                "'; valid: none, unit, mean_image, channel_mean, standardize");
 }
 
 std::string normalizationKindName(NormalizationKind kind) {
-    switch (kind) {
-        case NormalizationKind::None:
-            return "none";
-        case NormalizationKind::Unit:
-            return "unit";
-        case NormalizationKind::Standardize:
-            return "standardize";
+    for (const auto& entry : kNormNames) {
+        if (entry.kind == kind) {
+            return entry.name;
+        }
     }
     return "none";
+}
+
+std::vector<std::string> normalizationKindNames() {
+    std::vector<std::string> names;
+    for (const auto& entry : kNormNames) {
+        names.emplace_back(entry.name);
+    }
+    return names;
 }
 
 Normalization fitNormalization(const Dataset& train, NormalizationKind kind) {
     Normalization norm;
     norm.kind = kind;
+    norm.sampleShape = train.sampleShape();
     if (kind == NormalizationKind::None) {
         return norm;
     }
@@ -310,61 +386,115 @@ Normalization fitNormalization(const Dataset& train, NormalizationKind kind) {
         throw std::invalid_argument("fitNormalization: the training set '" + train.name +
                                     "' is empty");
     }
-    const bool image = train.pixelMax > 0.0f;
+    const bool image = train.isImage();
     if (image) {
-        norm.scale = 1.0f / train.pixelMax;
+        norm.scale = 1.0f / train.pixelMax();
         if (kind == NormalizationKind::Unit) {
             return norm;
         }
     }
-
-    const Tensor host = train.inputs.to(Device::CPU);
-    const size_t channels = fittedChannels(train);
-    const ChannelLayout layout = layoutFor(host, channels);
-    const float scale = norm.scale;
-    norm.offset.assign(channels, 0.0f);
-    norm.divisor.assign(channels, 1.0f);
+    const int64_t per = norm.sampleShape.numel();
+    const Layout layout = layoutOf(norm.sampleShape);
+    const auto channels = static_cast<size_t>(layout.channels);
+    const std::vector<int64_t> positions = fitPositions(train.size());
+    std::vector<float> sample(static_cast<size_t>(per));
+    auto forEachSample = [&](auto visit) {
+        for (int64_t pos : positions) {
+            train.store->readFloat(train.rows[static_cast<size_t>(pos)], sample.data());
+            for (float& v : sample) {
+                v *= norm.scale;
+            }
+            visit(sample.data());
+        }
+    };
+    const auto count = static_cast<double>(positions.size());
 
     if (kind == NormalizationKind::Unit) {
         std::vector<float> lo(channels, std::numeric_limits<float>::infinity());
         std::vector<float> hi(channels, -std::numeric_limits<float>::infinity());
-        forEachChannelValue(host.data(), layout, [&](size_t c, float v) {
-            lo[c] = std::min(lo[c], v);
-            hi[c] = std::max(hi[c], v);
+        forEachSample([&](const float* x) {
+            for (size_t c = 0; c < channels; ++c) {
+                for (int64_t i = 0; i < layout.inner; ++i) {
+                    const float v = x[static_cast<int64_t>(c) * layout.inner + i];
+                    lo[c] = std::min(lo[c], v);
+                    hi[c] = std::max(hi[c], v);
+                }
+            }
         });
+        norm.offset = lo;
+        norm.divisor.resize(channels);
         for (size_t c = 0; c < channels; ++c) {
             const float range = hi[c] - lo[c];
-            norm.offset[c] = lo[c];
             norm.divisor[c] = range > 0.0f ? range : 1.0f;  // a constant feature maps to 0
         }
         return norm;
     }
 
-    // Two passes in double: one for the mean, one for the spread around it, which stays
-    // accurate where sum-of-squares would cancel (pixel data has large means).
+    if (kind == NormalizationKind::MeanImage) {
+        std::vector<double> sum(static_cast<size_t>(per), 0.0);
+        forEachSample([&](const float* x) {
+            for (int64_t i = 0; i < per; ++i) {
+                sum[static_cast<size_t>(i)] += x[i];
+            }
+        });
+        norm.offset.resize(sum.size());
+        for (size_t i = 0; i < sum.size(); ++i) {
+            norm.offset[i] = static_cast<float>(sum[i] / count);
+        }
+        norm.divisor.assign(sum.size(), 1.0f);
+        return norm;
+    }
+
+    // Two passes in double: the mean, then the spread around it, which stays accurate
+    // where a running sum of squares would cancel (pixel data has large means).
     std::vector<double> sum(channels, 0.0);
-    forEachChannelValue(host.data(), layout,
-                        [&](size_t c, float v) { sum[c] += static_cast<double>(v * scale); });
-    const auto perChannel = static_cast<double>(layout.samples * layout.inner);
+    forEachSample([&](const float* x) {
+        for (size_t c = 0; c < channels; ++c) {
+            const float* p = x + static_cast<int64_t>(c) * layout.inner;
+            for (int64_t i = 0; i < layout.inner; ++i) {
+                sum[c] += p[i];
+            }
+        }
+    });
+    const double perChannel = count * static_cast<double>(layout.inner);
     std::vector<double> mean(channels);
     for (size_t c = 0; c < channels; ++c) {
         mean[c] = sum[c] / perChannel;
     }
+    norm.offset.resize(channels);
+    norm.divisor.assign(channels, 1.0f);
+    for (size_t c = 0; c < channels; ++c) {
+        norm.offset[c] = static_cast<float>(mean[c]);
+    }
+    if (kind == NormalizationKind::ChannelMean) {
+        return norm;
+    }
     std::vector<double> squares(channels, 0.0);
-    forEachChannelValue(host.data(), layout, [&](size_t c, float v) {
-        const double d = static_cast<double>(v * scale) - mean[c];
-        squares[c] += d * d;
+    forEachSample([&](const float* x) {
+        for (size_t c = 0; c < channels; ++c) {
+            const float* p = x + static_cast<int64_t>(c) * layout.inner;
+            for (int64_t i = 0; i < layout.inner; ++i) {
+                const double d = p[i] - mean[c];
+                squares[c] += d * d;
+            }
+        }
     });
     for (size_t c = 0; c < channels; ++c) {
         const double sd = std::sqrt(squares[c] / perChannel);
-        norm.offset[c] = static_cast<float>(mean[c]);
         norm.divisor[c] = sd > 1e-12 ? static_cast<float>(sd) : 1.0f;  // constant: shift only
     }
     return norm;
 }
 
-void applyNormalization(const Normalization& norm, Tensor& inputs) {
-    if (norm.kind == NormalizationKind::None || !inputs.defined() || inputs.numel() == 0) {
+void applyNormalization(const Normalization& norm, float* samples, int64_t count) {
+    if (norm.kind == NormalizationKind::None || count == 0) {
+        return;
+    }
+    const int64_t per = norm.sampleShape.numel();
+    if (norm.offset.empty()) {
+        for (int64_t i = 0; i < count * per; ++i) {
+            samples[i] *= norm.scale;
+        }
         return;
     }
     if (norm.offset.size() != norm.divisor.size()) {
@@ -372,32 +502,44 @@ void applyNormalization(const Normalization& norm, Tensor& inputs) {
                                     " offsets but " + std::to_string(norm.divisor.size()) +
                                     " divisors");
     }
-    Tensor host = inputs.to(Device::CPU);  // the same storage when already on the CPU
-    float* data = host.data();
-    if (norm.offset.empty()) {
-        for (int64_t i = 0; i < host.numel(); ++i) {
-            data[i] *= norm.scale;
-        }
-    } else {
-        const ChannelLayout layout = layoutFor(host, norm.offset.size());
-        for (int64_t n = 0; n < layout.samples; ++n) {
-            for (int64_t c = 0; c < layout.channels; ++c) {
-                const float offset = norm.offset[static_cast<size_t>(c)];
-                const float divisor = norm.divisor[static_cast<size_t>(c)];
-                float* p = data + (n * layout.channels + c) * layout.inner;
-                for (int64_t i = 0; i < layout.inner; ++i) {
-                    p[i] = (p[i] * norm.scale - offset) / divisor;
-                }
+    // Per element (mean image) or per channel: an element-wise layout is a channel
+    // layout with one value per channel.
+    const Layout layout = static_cast<int64_t>(norm.offset.size()) == per && per > 1 &&
+                                  norm.kind == NormalizationKind::MeanImage
+                              ? Layout{per, 1}
+                              : layoutOf(norm.sampleShape);
+    if (static_cast<int64_t>(norm.offset.size()) != layout.channels) {
+        throw std::invalid_argument("applyNormalization: fitted " +
+                                    std::to_string(norm.offset.size()) +
+                                    " statistics for samples " + norm.sampleShape.str());
+    }
+    for (int64_t n = 0; n < count; ++n) {
+        float* sample = samples + n * per;
+        for (int64_t c = 0; c < layout.channels; ++c) {
+            const float offset = norm.offset[static_cast<size_t>(c)];
+            const float inv = 1.0f / norm.divisor[static_cast<size_t>(c)];
+            float* p = sample + c * layout.inner;
+            for (int64_t i = 0; i < layout.inner; ++i) {
+                p[i] = (p[i] * norm.scale - offset) * inv;
             }
         }
     }
+}
+
+void applyNormalization(const Normalization& norm, Tensor& inputs) {
+    if (norm.kind == NormalizationKind::None || !inputs.defined() || inputs.numel() == 0) {
+        return;
+    }
+    if (inputs.shape().dropBatch() != norm.sampleShape) {
+        throw std::invalid_argument("applyNormalization: fitted on samples " +
+                                    norm.sampleShape.str() + ", got inputs " +
+                                    inputs.shape().str());
+    }
+    Tensor host = inputs.to(Device::CPU);  // the same storage when already on the CPU
+    applyNormalization(norm, host.data(), host.size(0));
     if (inputs.device() != Device::CPU) {
         inputs.copyFrom(host);
     }
-}
-
-void applyNormalization(const Normalization& norm, Dataset& data) {
-    applyNormalization(norm, data.inputs);
 }
 
 }  // namespace dlab::data

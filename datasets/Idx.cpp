@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <numeric>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -270,7 +271,7 @@ IdxArray readIdx(const std::string& path) {
 
 Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath,
                     const std::string& name, const std::vector<std::string>& classNames) {
-    const IdxArray images = readIdx(imagesPath);
+    IdxArray images = readIdx(imagesPath);
     if (images.dims.size() != 3) {
         fail(imagesPath, "expected images as (N, H, W), got " + shapeText(images.dims));
     }
@@ -296,7 +297,6 @@ Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath
 
     Dataset data;
     data.name = name;
-    data.pixelMax = 255.0f;
     const int maxLabel = *std::max_element(labels.data.begin(), labels.data.end());
     if (!classNames.empty()) {
         data.numClasses = static_cast<int>(classNames.size());
@@ -316,12 +316,10 @@ Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath
         }
     }
 
-    data.inputs = Tensor({n, 1, height, width});
-    std::transform(images.data.begin(), images.data.end(), data.inputs.data(),
-                   [](uint8_t v) { return static_cast<float>(v); });
-    data.targets = Tensor({n});
-    std::transform(labels.data.begin(), labels.data.end(), data.targets.data(),
-                   [](uint8_t v) { return static_cast<float>(v); });
+    data.store = MemoryStore::fromPixels({1, height, width}, std::move(images.data));
+    data.rows.resize(static_cast<size_t>(n));
+    std::iota(data.rows.begin(), data.rows.end(), int64_t{0});
+    data.targets.assign(labels.data.begin(), labels.data.end());
     return data;
 }
 

@@ -74,9 +74,6 @@ PreparedData prepareData(const DataConfig& config) {
                                   hasShippedTest ? &shippedTest : nullptr);
     prepared.normalization =
         fitNormalization(prepared.split.train, parseNormalizationKind(config.normalization));
-    applyNormalization(prepared.normalization, prepared.split.train);
-    applyNormalization(prepared.normalization, prepared.split.validation);
-    applyNormalization(prepared.normalization, prepared.split.test);
 
     std::ostringstream summary;
     summary << config.source << ": " << prepared.split.train.size() << " train / "
@@ -90,8 +87,14 @@ PreparedData prepareData(const DataConfig& config) {
     return prepared;
 }
 
-DataView viewOf(const Dataset& dataset) {
-    return {dataset.inputs, dataset.targets};
+std::unique_ptr<DataLoader> makeLoader(const PreparedData& prepared, const Dataset& split,
+                                       uint64_t seed, PixelAugment augment) {
+    LoaderOptions options;
+    options.seed = seed;
+    options.augment = std::move(augment);
+    // Decoding and normalizing images is worth a thread; copying a few floats is not.
+    options.prefetchBatches = split.isImage() ? 2 : 0;
+    return std::make_unique<DataLoader>(split, prepared.normalization, std::move(options));
 }
 
 }  // namespace dlab::data

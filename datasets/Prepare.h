@@ -1,11 +1,14 @@
 #pragma once
-// From an experiment's data settings to normalized train / validation / test splits:
-// load (a built-in set, IDX files, or a generated 2-D set), optionally limit the size,
-// split (stratified, seeded), fit the normalization on the training split only and
-// apply it to all three.
+// From an experiment's data settings to train / validation / test splits and their
+// batch sources: load (a built-in set, IDX files, or a generated 2-D set), optionally
+// limit the size, split (stratified, seeded), and fit the normalization on the training
+// split only; the loaders apply it (and augmentation, to training batches) per batch.
 
+#include "datasets/DataLoader.h"
 #include "datasets/Dataset.h"
 #include "engine/Experiment.h"
+
+#include <memory>
 
 #include <string>
 
@@ -21,7 +24,9 @@ struct PreparedData {
 // with a message naming the file or the setting.
 PreparedData prepareData(const DataConfig& config);
 
-// Views for the trainer (share storage with the datasets).
-DataView viewOf(const Dataset& dataset);
+// A loader over one split with the fitted normalization. Training loaders prefetch image
+// batches on a worker thread; small feature sets are batched on the caller's thread.
+std::unique_ptr<DataLoader> makeLoader(const PreparedData& prepared, const Dataset& split,
+                                       uint64_t seed, PixelAugment augment = {});
 
 }  // namespace dlab::data

@@ -64,16 +64,17 @@ Dataset toDataset(const std::string& name, std::vector<Point> points, int classe
     for (int c = 0; c < classes; ++c) {
         data.classNames.push_back("class " + std::to_string(c));
     }
-    data.inputs = Tensor({n, 2});
-    data.targets = Tensor({n});
-    float* xy = data.inputs.data();      // (N, 2)
-    float* label = data.targets.data();  // (N,)
+    std::vector<float> xy(static_cast<size_t>(2 * n));  // (N, 2)
+    data.targets.resize(static_cast<size_t>(n));         // (N,)
+    data.rows.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
         const Point& p = points[static_cast<size_t>(i)];
-        xy[2 * i] = static_cast<float>(p.x);
-        xy[2 * i + 1] = static_cast<float>(p.y);
-        label[i] = static_cast<float>(p.label);
+        xy[static_cast<size_t>(2 * i)] = static_cast<float>(p.x);
+        xy[static_cast<size_t>(2 * i + 1)] = static_cast<float>(p.y);
+        data.targets[static_cast<size_t>(i)] = static_cast<float>(p.label);
+        data.rows[static_cast<size_t>(i)] = i;
     }
+    data.store = MemoryStore::fromFeatures({2}, std::move(xy));
     return data;
 }
 

@@ -45,6 +45,13 @@ Run makeRun(const std::string& preset, int epochs, uint64_t seed) {
     return run;
 }
 
+// The split as normalized tensors in memory.
+DataView viewOf(const Run& run, const data::Dataset& split) {
+    Tensor x = split.inputsTensor();
+    data::applyNormalization(run.data.normalization, x);
+    return {x, split.targetsTensor()};
+}
+
 Tensor gaussian(const Shape& shape, double std, uint64_t seed) {
     std::mt19937_64 rng(seed);
     std::normal_distribution<double> dist(0.0, std);
@@ -67,10 +74,10 @@ private slots:
         run.ex.training.optimizer.hyper.lr = 0.003f;
         run.ex.training.batchSize = 32;
         Trainer trainer(*run.network, run.ex.training);
-        const auto result = trainer.fit(data::viewOf(run.data.split.train),
-                                        data::viewOf(run.data.split.validation));
+        const auto result = trainer.fit(viewOf(run, run.data.split.train),
+                                        viewOf(run, run.data.split.validation));
         QCOMPARE(result.status, TrainStatus::Finished);
-        const EvalResult train = trainer.evaluate(data::viewOf(run.data.split.train));
+        const EvalResult train = trainer.evaluate(viewOf(run, run.data.split.train));
         QVERIFY2(train.accuracy >= 0.95, qPrintable(QString("train accuracy %1").arg(train.accuracy)));
     }
 
@@ -79,8 +86,8 @@ private slots:
             Run run = makeRun("spiral", 3, seed);
             Trainer trainer(*run.network, run.ex.training);
             Recorder rec;
-            trainer.fit(data::viewOf(run.data.split.train),
-                        data::viewOf(run.data.split.validation), &rec);
+            trainer.fit(viewOf(run, run.data.split.train),
+                        viewOf(run, run.data.split.validation), &rec);
             std::vector<double> out;
             for (const auto& s : rec.steps) {
                 out.push_back(s.loss);
@@ -103,7 +110,7 @@ private slots:
         run.ex.training.optimizer.kind = kernels::OptKind::SGD;
         run.ex.training.optimizer.hyper.lr = 1e4f;
         Trainer trainer(*run.network, run.ex.training);
-        const auto result = trainer.fit(data::viewOf(run.data.split.train), {});
+        const auto result = trainer.fit(viewOf(run, run.data.split.train), {});
         QCOMPARE(result.status, TrainStatus::Diverged);
         const QString msg = QString::fromStdString(result.message);
         QVERIFY2(msg.contains("step ") && msg.contains("learning rate"), qPrintable(msg));
@@ -117,7 +124,7 @@ private slots:
 
     void nanInputStopsAtTheFirstStep() {
         Run run = makeRun("spiral", 2, 1);
-        DataView train = data::viewOf(run.data.split.train);
+        DataView train = viewOf(run, run.data.split.train);
         train.inputs = train.inputs.clone();
         for (int64_t i = 0; i < train.inputs.numel(); ++i) {
             train.inputs.at(i) = std::nanf("");
@@ -133,7 +140,7 @@ private slots:
         Run run = makeRun("spiral", 50, 1);
         Trainer trainer(*run.network, run.ex.training);
         StopFlag stop{true};
-        const auto result = trainer.fit(data::viewOf(run.data.split.train), {}, nullptr, &stop);
+        const auto result = trainer.fit(viewOf(run, run.data.split.train), {}, nullptr, &stop);
         QCOMPARE(result.status, TrainStatus::Stopped);
         QCOMPARE(result.steps, int64_t(0));
     }
@@ -144,8 +151,8 @@ private slots:
         run.ex.training.earlyStoppingPatience = 3;
         Trainer trainer(*run.network, run.ex.training);
         Recorder rec;
-        const auto val = data::viewOf(run.data.split.validation);
-        const auto result = trainer.fit(data::viewOf(run.data.split.train), val, &rec);
+        const auto val = viewOf(run, run.data.split.validation);
+        const auto result = trainer.fit(viewOf(run, run.data.split.train), val, &rec);
         QCOMPARE(result.status, TrainStatus::EarlyStopped);
         QVERIFY(result.epochs < 200);
         QCOMPARE(result.epochs, result.bestEpoch + 3);
@@ -181,7 +188,7 @@ private slots:
         } obs;
         obs.net = run.network.get();
         Trainer trainer(*run.network, run.ex.training);
-        trainer.fit(data::viewOf(run.data.split.train), {}, &obs);
+        trainer.fit(viewOf(run, run.data.split.train), {}, &obs);
         QCOMPARE(obs.stats.size(), before.size());
         for (size_t i = 0; i < before.size(); ++i) {
             double dd = 0.0, ww = 0.0;

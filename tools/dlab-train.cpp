@@ -259,9 +259,7 @@ int run(const Options& o) {
 
     data::PreparedData prepared = data::prepareData(ex.data);
     const data::Dataset& train = prepared.split.train;
-    const int outputs = train.numClasses > 0
-                            ? train.numClasses
-                            : static_cast<int>(train.targets.shape().numelFrom(1));
+    const int outputs = train.numClasses > 0 ? train.numClasses : train.targetSize;
     ex.network = resolveNetwork(ex.network, outputs);
     Network network(ex.network, train.sampleShape(), ex.training.seed);
     if (network.outputShape().numel() != outputs) {
@@ -294,8 +292,9 @@ int run(const Options& o) {
     Trainer trainer(network, ex.training);
     ConsoleObserver observer(ex.training.epochs, o.quiet, steps, metrics);
     std::signal(SIGINT, onInterrupt);
-    const TrainResult result = trainer.fit(data::viewOf(train),
-                                           data::viewOf(prepared.split.validation), &observer,
+    auto trainLoader = data::makeLoader(prepared, train, ex.training.seed);
+    auto validationLoader = data::makeLoader(prepared, prepared.split.validation, 0);
+    const TrainResult result = trainer.fit(*trainLoader, validationLoader.get(), &observer,
                                            &g_stop);
     std::signal(SIGINT, SIG_DFL);
     steps.flush();
@@ -303,7 +302,7 @@ int run(const Options& o) {
     saveExperiment(ex, (outDir / "experiment.json").string());
     saveCheckpoint((outDir / "weights.dlab").string(), network, experimentToJson(ex));
 
-    const EvalResult test = trainer.evaluate(data::viewOf(prepared.split.test));
+    const EvalResult test = trainer.evaluate(*data::makeLoader(prepared, prepared.split.test, 0));
     if (!result.message.empty()) {
         (result.status == TrainStatus::Diverged ? std::cerr : std::cout)
             << (result.status == TrainStatus::Diverged ? "training diverged at " : "")
