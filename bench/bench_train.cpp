@@ -20,6 +20,7 @@
 
 #include "datasets/Idx.h"
 #include "datasets/Prepare.h"
+#include "engine/cpu/Blas.h"
 #include "engine/Experiment.h"
 #include "engine/Trainer.h"
 
@@ -156,6 +157,7 @@ int runAccuracy(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    blas::ensureFastKernels(argv);
     Options options;
     if (!parseOptions(argc, argv, options)) {
         return 2;

@@ -12,9 +12,19 @@
 # $DLAB_BUILD_DIR). Figures depend on load: run it while nothing else compiles.
 set -euo pipefail
 
-# OpenBLAS reads this when it is loaded: one thread, so it does not fight the other
-# threads (torch's, the other process's) on a 2-core machine.
+# OpenBLAS reads these when it is loaded. One thread, so it does not fight the other
+# threads (torch's, the other process's) on a 2-core machine. And the kernel family:
+# OpenBLAS 0.3.21 does not know recent Xeons by model and falls back to its slowest
+# kernels ("Prescott"), which halves torch's Linear layers; dlab names the family from
+# the CPU's features itself (engine/cpu/Blas.h), so torch gets the same here.
 export OPENBLAS_NUM_THREADS=1
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
+    if grep -qw avx512f /proc/cpuinfo; then
+        export OPENBLAS_CORETYPE=SkylakeX
+    elif grep -qw avx2 /proc/cpuinfo; then
+        export OPENBLAS_CORETYPE=Haswell
+    fi
+fi
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="${DLAB_BUILD_DIR:-$here/../build}"

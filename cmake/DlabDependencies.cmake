@@ -1,9 +1,11 @@
-# Finds what dlab builds on. Required: Eigen, nlohmann_json, zlib. Optional, detected:
+# Finds what dlab builds on. Required: Eigen, nlohmann_json, zlib, OpenCV. Optional, detected:
 # CUDA (GPU probe now, GPU backend later), Qt 6 Test (tests).
 
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(ZLIB REQUIRED)
+# Image decoding, resizing and augmentation in datasets/ (Debian: libopencv-dev).
+find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(Threads REQUIRED)
 
 # OpenBLAS is loaded at run time (engine/cpu/Blas.cpp explains why), so it is not a

@@ -1,19 +1,10 @@
 #include "datasets/DataLoader.h"
 
+#include "datasets/Augment.h"
+
 #include <algorithm>
 
 namespace dlab::data {
-namespace {
-
-// splitmix64: a cheap, well-mixed hash so neighbouring samples get unrelated seeds.
-uint64_t mix(uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-}  // namespace
 
 DataLoader::DataLoader(Dataset data, Normalization normalization, LoaderOptions options)
     : m_data(std::move(data)), m_norm(std::move(normalization)), m_options(std::move(options)) {
@@ -86,7 +77,9 @@ bool DataLoader::next(const Tensor*& inputs, const Tensor*& targets) {
     } else {
         std::unique_lock lock(m_mutex);
         m_changed.wait(lock, [this] { return m_produced > m_consumed || m_error; });
-        if (m_error) {
+        // Batches made before the failing one are handed out first, so the error comes
+        // at the same batch with and without prefetching.
+        if (m_produced == m_consumed) {
             std::rethrow_exception(m_error);
         }
     }
@@ -119,8 +112,8 @@ void DataLoader::fill(Slot& slot, int64_t batch) {
         if (augment) {
             slot.pixels.resize(static_cast<size_t>(per));
             store.readPixels(row, slot.pixels.data());
-            const uint64_t seed = mix(mix(m_options.seed ^ static_cast<uint64_t>(m_epoch)) ^
-                                      static_cast<uint64_t>(k));
+            // The same seed the GUI's preview uses for this epoch and place in the pass.
+            const uint64_t seed = sampleSeed(m_options.seed, m_epoch, static_cast<int64_t>(k));
             m_options.augment(slot.pixels.data(), sample, seed);
             std::transform(slot.pixels.begin(), slot.pixels.end(), out,
                            [](uint8_t v) { return static_cast<float>(v); });

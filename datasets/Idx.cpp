@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 
@@ -102,18 +103,17 @@ public:
         return total;
     }
 
-    // Reads and counts everything left, without keeping it.
-    uint64_t skipRest() {
-        std::array<uint8_t, 65536> scratch{};
-        uint64_t total = 0;
-        for (size_t got = read(scratch.data(), scratch.size()); got > 0;
-             got = read(scratch.data(), scratch.size())) {
-            total += got;
-        }
-        return total;
-    }
-
     bool direct() { return gzdirect(m_file) != 0; }
+
+    // A plain file's size (known without reading it); nullopt for gzip or when unknown.
+    std::optional<uint64_t> plainSize() {
+        std::error_code ec;
+        const uint64_t bytes = fs::file_size(m_path, ec);
+        if (!direct() || ec) {
+            return std::nullopt;
+        }
+        return bytes;
+    }
 
     bool streamCutShort() {
         int code = 0;
@@ -125,6 +125,114 @@ private:
     std::string m_path;
     gzFile m_file = nullptr;
 };
+
+// The same interface over bytes in memory: plain, or gzip when they start with 1f 8b
+// (inflated as read, so memory follows what the stream really holds). Like gzread,
+// members that follow one another are read as one stream and trailing bytes that are
+// not a gzip member are ignored.
+class MemoryReader {
+public:
+    MemoryReader(const uint8_t* bytes, size_t size, const std::string& source)
+        : m_bytes(bytes), m_size(size), m_source(source),
+          m_gzip(size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
+        if (m_gzip) {
+            if (inflateInit2(&m_stream, 16 + MAX_WBITS) != Z_OK) {
+                fail(source, "cannot start gzip decoding (out of memory)");
+            }
+            feed();
+        }
+    }
+    ~MemoryReader() {
+        if (m_gzip) {
+            inflateEnd(&m_stream);
+        }
+    }
+    MemoryReader(const MemoryReader&) = delete;
+    MemoryReader& operator=(const MemoryReader&) = delete;
+
+    size_t read(uint8_t* dst, size_t count) {
+        if (!m_gzip) {
+            const size_t n = std::min(count, m_size - m_pos);
+            if (n > 0) {
+                std::memcpy(dst, m_bytes + m_pos, n);
+            }
+            m_pos += n;
+            return n;
+        }
+        size_t total = 0;
+        while (total < count && !m_ended) {
+            if (m_stream.avail_in == 0 && !feed()) {
+                m_cutShort = true;
+                break;
+            }
+            const auto room = static_cast<uInt>(std::min(count - total, kReadChunkBytes));
+            m_stream.next_out = dst + total;
+            m_stream.avail_out = room;
+            const int rc = inflate(&m_stream, Z_NO_FLUSH);
+            total += room - m_stream.avail_out;
+            if (rc == Z_STREAM_END) {
+                nextMember();
+            } else if (rc == Z_BUF_ERROR && m_stream.avail_in == 0 && m_pos >= m_size) {
+                m_cutShort = true;
+                break;
+            } else if (rc != Z_OK) {
+                fail(m_source, std::string("corrupt gzip data: ") +
+                                   (m_stream.msg ? m_stream.msg : "inflate failed"));
+            }
+        }
+        return total;
+    }
+
+    bool direct() const { return !m_gzip; }
+    std::optional<uint64_t> plainSize() const {
+        return m_gzip ? std::nullopt : std::optional<uint64_t>(m_size);
+    }
+    bool streamCutShort() const { return m_cutShort; }
+
+private:
+    // Hands zlib the next piece of input; false when none is left.
+    bool feed() {
+        if (m_pos >= m_size) {
+            return false;
+        }
+        const size_t n = std::min(m_size - m_pos, kReadChunkBytes);
+        m_stream.next_in = const_cast<Bytef*>(m_bytes + m_pos);
+        m_stream.avail_in = static_cast<uInt>(n);
+        m_pos += n;
+        return true;
+    }
+
+    void nextMember() {
+        const size_t left = m_stream.avail_in + (m_size - m_pos);
+        const uint8_t* next = m_stream.avail_in ? m_stream.next_in : m_bytes + m_pos;
+        if (left >= 2 && next[0] == 0x1f && next[1] == 0x8b) {
+            inflateReset(&m_stream);
+        } else {
+            m_ended = true;
+        }
+    }
+
+    const uint8_t* m_bytes;
+    size_t m_size;
+    std::string m_source;
+    bool m_gzip;
+    z_stream m_stream{};
+    size_t m_pos = 0;
+    bool m_ended = false;
+    bool m_cutShort = false;
+};
+
+// Reads and counts everything left, without keeping it.
+template <class Reader>
+uint64_t skipRest(Reader& reader) {
+    std::array<uint8_t, 65536> scratch{};
+    uint64_t total = 0;
+    for (size_t got = reader.read(scratch.data(), scratch.size()); got > 0;
+         got = reader.read(scratch.data(), scratch.size())) {
+        total += got;
+    }
+    return total;
+}
 
 // "60000×28×28"
 std::string dimsText(const std::vector<int64_t>& dims) {
@@ -150,9 +258,12 @@ std::string shapeText(const std::vector<int64_t>& dims) {
 
 }  // namespace
 
-IdxArray readIdx(const std::string& path) {
-    GzReader reader(path);
-    const bool namedGz = endsWith(path, ".gz");
+namespace {
+
+// The IDX checks over any reader; `path` names the data in messages, `namedGz` says the
+// name promises gzip data.
+template <class Reader>
+IdxArray parseIdx(Reader& reader, const std::string& path, bool namedGz) {
 
     std::array<uint8_t, 4> magic{};
     const size_t gotMagic = reader.read(magic.data(), magic.size());
@@ -230,10 +341,9 @@ IdxArray readIdx(const std::string& path) {
 
     if (direct) {
         // A plain file's size is known up front: refuse a mismatch before allocating.
-        std::error_code ec;
-        const uint64_t fileBytes = fs::file_size(path, ec);
-        if (!ec && fileBytes != headerBytes + declared) {
-            const uint64_t dataBytes = fileBytes - headerBytes;
+        const std::optional<uint64_t> fileBytes = reader.plainSize();
+        if (fileBytes && *fileBytes != headerBytes + declared) {
+            const uint64_t dataBytes = *fileBytes - headerBytes;
             if (dataBytes < declared) {
                 fail(path,
                      "truncated: " + declaredText + ", file has " + std::to_string(dataBytes));
@@ -257,7 +367,7 @@ IdxArray readIdx(const std::string& path) {
                            (reader.streamCutShort() ? " (the gzip stream ends early)" : ""));
         }
     }
-    const uint64_t extra = reader.skipRest();
+    const uint64_t extra = skipRest(reader);
     if (extra > 0) {
         fail(path, "size mismatch: " + declaredText + ", file has " +
                        std::to_string(declared + extra) + " (" + std::to_string(extra) +
@@ -267,6 +377,18 @@ IdxArray readIdx(const std::string& path) {
         fail(path, "truncated gzip stream: it ends before its end marker");
     }
     return array;
+}
+
+}  // namespace
+
+IdxArray readIdx(const std::string& path) {
+    GzReader reader(path);
+    return parseIdx(reader, path, endsWith(path, ".gz"));
+}
+
+IdxArray readIdxFromMemory(const uint8_t* bytes, size_t size, const std::string& source) {
+    MemoryReader reader(bytes, size, source);
+    return parseIdx(reader, source, false);
 }
 
 Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath,

@@ -14,6 +14,7 @@
 
 #include "datasets/Dataset.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,9 +32,15 @@ struct IdxArray {
 // Reads one IDX file, raw or gzip. Throws std::runtime_error naming the file.
 IdxArray readIdx(const std::string& path);
 
+// The same checks on IDX bytes in memory, raw or gzip (recognised by its 1f 8b
+// signature); `source` starts the error messages. Never reads outside the bytes given;
+// the fuzz target's entry point.
+IdxArray readIdxFromMemory(const uint8_t* bytes, size_t size, const std::string& source);
+
 // An image file (N, H, W) and a label file (N,) as a classification dataset:
-//   inputs  (N, 1, H, W) float32, raw pixel values 0..255, pixelMax = 255
-//   targets (N,) class indices as floats
+//   store   a MemoryStore of N uint8 samples (1, H, W), the file's bytes as they are
+//   rows    0..N-1
+//   targets N class indices as floats
 // numClasses is classNames.size() when names are given (every label must be below it),
 // otherwise the largest label + 1 with names "class 0", "class 1", ...
 // Throws std::runtime_error naming the file on a bad file, on a shape other than the
@@ -49,7 +56,7 @@ const std::vector<std::string>& fashionMnistClassNames();
 
 // The 60k training set (train = true) or the 10k test set from `dir`, which holds
 // {train,t10k}-{images-idx3,labels-idx1}-ubyte, each gzipped (.gz, preferred) or raw.
-// 10 classes, inputs (N, 1, 28, 28). Throws std::runtime_error when a file is missing,
+// 10 classes, samples (1, 28, 28). Throws std::runtime_error when a file is missing,
 // saying where it was looked for, or is malformed.
 Dataset loadFashionMnist(const std::string& dir, bool train);
 

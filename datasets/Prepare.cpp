@@ -1,5 +1,6 @@
 #include "datasets/Prepare.h"
 
+#include "datasets/Detect.h"
 #include "datasets/Idx.h"
 #include "datasets/Toy2d.h"
 
@@ -21,11 +22,31 @@ bool isToy(const std::string& source) {
 
 }  // namespace
 
-PreparedData prepareData(const DataConfig& config) {
+PreparedData prepareData(const DataConfig& config, const ProgressFn& progress) {
+    PreparedData prepared;
+    prepared.format = config.source;
     Dataset all;
     Dataset shippedTest;
     bool hasShippedTest = false;
-    if (config.source == "fashion-mnist") {
+    if (config.source == "path") {
+        if (config.path.empty()) {
+            throw std::invalid_argument("data.source \"path\" needs data.path (a file or folder)");
+        }
+        LoadResult loaded = loadDropped({config.path}, config.load, progress);
+        if (loaded.kind == LoadResult::Kind::SingleImage) {
+            throw std::invalid_argument(config.path +
+                                        " is a single image: it can be classified by a trained "
+                                        "network, but it is not a data set to train on");
+        }
+        prepared.format = loaded.format;
+        prepared.warnings = std::move(loaded.warnings);
+        prepared.skippedFiles = std::move(loaded.skippedFiles);
+        all = std::move(loaded.train);
+        if (loaded.hasTest) {
+            shippedTest = std::move(loaded.test);
+            hasShippedTest = true;
+        }
+    } else if (config.source == "fashion-mnist") {
         const std::string dir = config.path.empty() ? kFashionMnistDir : config.path;
         if (!fashionMnistAvailable(dir)) {
             throw std::runtime_error("Fashion-MNIST is not installed in " + dir +
@@ -55,7 +76,7 @@ PreparedData prepareData(const DataConfig& config) {
         options.seed = config.seed;
         all = makeToy2d(config.source, options);
     } else {
-        std::string valid = "fashion-mnist, idx";
+        std::string valid = "fashion-mnist, idx, path";
         for (const auto& kind : toy2dKinds()) {
             valid += ", " + kind;
         }
@@ -69,29 +90,35 @@ PreparedData prepareData(const DataConfig& config) {
         all = all.subset(first);
     }
 
-    PreparedData prepared;
     prepared.split = splitDataset(all, config.validation, config.test, config.seed,
                                   hasShippedTest ? &shippedTest : nullptr);
     prepared.normalization =
         fitNormalization(prepared.split.train, parseNormalizationKind(config.normalization));
+    prepared.augment = config.augment;
 
     std::ostringstream summary;
-    summary << config.source << ": " << prepared.split.train.size() << " train / "
+    summary << prepared.format << ": " << prepared.split.train.size() << " train / "
             << prepared.split.validation.size() << " validation / "
             << prepared.split.test.size() << " test, input "
             << prepared.split.train.sampleShape().str() << ", "
             << (all.numClasses > 0 ? std::to_string(all.numClasses) + " classes"
                                    : std::string("regression"))
-            << ", normalization " << config.normalization;
+            << ", normalization " << config.normalization
+            << (config.augment.enabled() ? ", augmented" : "");
     prepared.summary = summary.str();
     return prepared;
 }
 
 std::unique_ptr<DataLoader> makeLoader(const PreparedData& prepared, const Dataset& split,
-                                       uint64_t seed, PixelAugment augment) {
+                                       bool training, uint64_t seed) {
     LoaderOptions options;
     options.seed = seed;
-    options.augment = std::move(augment);
+    if (training && prepared.augment.enabled() && split.isImage()) {
+        options.augment = [config = prepared.augment](uint8_t* pixels, const Shape& chw,
+                                                      uint64_t sampleSeed) {
+            augmentImage(config, pixels, chw, sampleSeed);
+        };
+    }
     // Decoding and normalizing images is worth a thread; copying a few floats is not.
     options.prefetchBatches = split.isImage() ? 2 : 0;
     return std::make_unique<DataLoader>(split, prepared.normalization, std::move(options));

@@ -78,6 +78,46 @@ Dataset toDataset(const std::string& name, std::vector<Point> points, int classe
     return data;
 }
 
+void checkRegressionOptions(const char* kind, const Toy2dOptions& options) {
+    const std::string prefix = std::string(kind) + ": ";
+    if (options.samples < 1 || options.samples > kToy2dMaxSamples) {
+        throw std::invalid_argument(prefix + "samples must be in [1, " +
+                                    std::to_string(kToy2dMaxSamples) + "], got " +
+                                    std::to_string(options.samples));
+    }
+    if (!(options.noise >= 0.0) || !std::isfinite(options.noise)) {
+        throw std::invalid_argument(prefix + "noise must be a finite value >= 0, got " +
+                                    std::to_string(options.noise));
+    }
+}
+
+// Points uniform in [-1, 1]² with targets f(x1, x2) + noise. Each sample draws x1, x2
+// and then its noise, so the inputs of a seed do not depend on the noise level.
+template <typename F>
+Dataset regressionSet(const char* kind, const Toy2dOptions& options, F surface) {
+    checkRegressionOptions(kind, options);
+    Rng rng(options.seed);
+    const int64_t n = options.samples;
+    std::vector<float> xy(static_cast<size_t>(2 * n));  // (N, 2)
+    Dataset data;
+    data.name = kind;
+    data.numClasses = 0;
+    data.targetSize = 1;
+    data.targets.resize(static_cast<size_t>(n));  // (N, 1)
+    data.rows.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+        const double x1 = uniform(rng, -1.0, 1.0);
+        const double x2 = uniform(rng, -1.0, 1.0);
+        const double y = surface(x1, x2) + options.noise * normal(rng);
+        xy[static_cast<size_t>(2 * i)] = static_cast<float>(x1);
+        xy[static_cast<size_t>(2 * i + 1)] = static_cast<float>(x2);
+        data.targets[static_cast<size_t>(i)] = static_cast<float>(y);
+        data.rows[static_cast<size_t>(i)] = i;
+    }
+    data.store = MemoryStore::fromFeatures({2}, std::move(xy));
+    return data;
+}
+
 }  // namespace
 
 Dataset makeCircle(const Toy2dOptions& options) {
@@ -166,8 +206,30 @@ Dataset makeMoons(const Toy2dOptions& options) {
     return toDataset("moons", std::move(points), 2, rng);
 }
 
+Dataset makePlane(const Toy2dOptions& options) {
+    return regressionSet("plane", options, [](double x1, double x2) {
+        return kPlaneSlopeX1 * x1 + kPlaneSlopeX2 * x2;
+    });
+}
+
+Dataset makeBump(const Toy2dOptions& options) {
+    return regressionSet("bump", options, [](double x1, double x2) {
+        return std::exp(-(x1 * x1 + x2 * x2) / (kBumpSigma * kBumpSigma));
+    });
+}
+
+Dataset makeSine(const Toy2dOptions& options) {
+    return regressionSet("sine", options, [](double x1, double x2) {
+        return std::sin(kPi * x1) * std::cos(kPi * x2);
+    });
+}
+
 std::vector<std::string> toy2dKinds() {
-    return {"circle", "xor", "blobs", "spiral", "moons"};
+    return {"circle", "xor", "blobs", "spiral", "moons", "plane", "bump", "sine"};
+}
+
+bool isToy2dRegression(const std::string& kind) {
+    return kind == "plane" || kind == "bump" || kind == "sine";
 }
 
 Dataset makeToy2d(const std::string& kind, const Toy2dOptions& options) {
@@ -185,6 +247,15 @@ Dataset makeToy2d(const std::string& kind, const Toy2dOptions& options) {
     }
     if (kind == "moons") {
         return makeMoons(options);
+    }
+    if (kind == "plane") {
+        return makePlane(options);
+    }
+    if (kind == "bump") {
+        return makeBump(options);
+    }
+    if (kind == "sine") {
+        return makeSine(options);
     }
     const std::vector<std::string> kinds = toy2dKinds();
     std::string valid;

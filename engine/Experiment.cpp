@@ -1,6 +1,5 @@
 #include "engine/Experiment.h"
-
-#include <nlohmann/json.hpp>
+#include "engine/JsonReader.h"
 
 #include <cmath>
 #include <fstream>
@@ -10,117 +9,7 @@
 namespace dlab {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// Reads one JSON object, checking types and ranges and remembering its path so every
-// error says where the bad value is. Unknown keys are errors: a typo must not be
-// silently ignored.
-class ObjectReader {
-public:
-    ObjectReader(const Json& json, std::string path) : m_json(json), m_path(std::move(path)) {
-        if (!m_json.is_object()) {
-            fail(m_path, "expected an object { ... }, got " + m_json.dump());
-        }
-    }
-
-    [[noreturn]] static void fail(const std::string& path, const std::string& what) {
-        throw ExperimentError((path.empty() ? std::string("experiment") : path) + ": " + what);
-    }
-
-    std::string at(const std::string& key) const {
-        return m_path.empty() ? key : m_path + "." + key;
-    }
-    bool has(const std::string& key) {
-        m_known.insert(key);
-        return m_json.contains(key);
-    }
-    const Json& get(const std::string& key) {
-        m_known.insert(key);
-        return m_json.at(key);
-    }
-
-    double number(const std::string& key, double def, double min, double max,
-                  bool minExclusive = false) {
-        if (!has(key)) {
-            return def;
-        }
-        const Json& v = get(key);
-        if (!v.is_number()) {
-            fail(at(key), "expected a number, got " + v.dump());
-        }
-        const double d = v.get<double>();
-        if (!std::isfinite(d) || d < min || d > max || (minExclusive && d == min)) {
-            std::ostringstream range;
-            range << (minExclusive ? "> " : "≥ ") << min;
-            if (max < 1e300) {
-                range << " and ≤ " << max;
-            }
-            fail(at(key), "expected a number " + range.str() + ", got " + v.dump());
-        }
-        return d;
-    }
-    int64_t integer(const std::string& key, int64_t def, int64_t min, int64_t max) {
-        if (!has(key)) {
-            return def;
-        }
-        const Json& v = get(key);
-        if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max) {
-            fail(at(key), "expected an integer in [" + std::to_string(min) + ", " +
-                              std::to_string(max) + "], got " + v.dump());
-        }
-        return v.get<int64_t>();
-    }
-    bool boolean(const std::string& key, bool def) {
-        if (!has(key)) {
-            return def;
-        }
-        const Json& v = get(key);
-        if (!v.is_boolean()) {
-            fail(at(key), "expected true or false, got " + v.dump());
-        }
-        return v.get<bool>();
-    }
-    std::string text(const std::string& key, const std::string& def) {
-        if (!has(key)) {
-            return def;
-        }
-        const Json& v = get(key);
-        if (!v.is_string()) {
-            fail(at(key), "expected a string, got " + v.dump());
-        }
-        return v.get<std::string>();
-    }
-    // Calls parse(value) and turns its std::invalid_argument into an error at `key`.
-    template <typename T, typename Parse>
-    T named(const std::string& key, T def, Parse parse) {
-        if (!has(key)) {
-            return def;
-        }
-        const std::string value = text(key, "");
-        try {
-            return parse(value);
-        } catch (const std::invalid_argument& e) {
-            fail(at(key), e.what());
-        }
-    }
-
-    void rejectUnknown() const {
-        for (const auto& item : m_json.items()) {
-            if (!m_known.count(item.key())) {
-                std::string known;
-                for (const auto& k : m_known) {
-                    known += (known.empty() ? "" : ", ") + k;
-                }
-                fail(at(item.key()), "unknown key (known here: " + known + ")");
-            }
-        }
-    }
-
-private:
-    const Json& m_json;
-    std::string m_path;
-    std::set<std::string> m_known;
-};
+using ObjectReader = JsonReader;
 
 std::string settingText(const Json& v, const std::string& path) {
     if (v.is_string()) {
@@ -194,35 +83,6 @@ Json layersToJson(const std::vector<LayerSpec>& specs) {
         list.push_back(layer);
     }
     return list;
-}
-
-DataConfig parseData(const Json& json) {
-    ObjectReader r(json, "data");
-    DataConfig d;
-    d.source = r.text("source", d.source);
-    d.path = r.text("path", d.path);
-    d.labels = r.text("labels", d.labels);
-    d.testPath = r.text("test_path", d.testPath);
-    d.testLabels = r.text("test_labels", d.testLabels);
-    d.samples = r.integer("samples", d.samples, 4, 100'000'000);
-    d.noise = r.number("noise", d.noise, 0.0, 100.0);
-    d.classes = static_cast<int>(r.integer("classes", d.classes, 2, 1000));
-    d.seed = static_cast<uint64_t>(r.integer("seed", static_cast<int64_t>(d.seed), 0, INT64_MAX));
-    d.validation = r.number("validation", d.validation, 0.0, 0.9);
-    d.test = r.number("test", d.test, 0.0, 0.9);
-    d.normalization = r.text("normalization", d.normalization);
-    if (d.normalization != "none" && d.normalization != "unit" &&
-        d.normalization != "standardize") {
-        ObjectReader::fail("data.normalization",
-                           "expected \"none\", \"unit\" or \"standardize\", got \"" +
-                               d.normalization + "\"");
-    }
-    d.limit = r.integer("limit", d.limit, 0, INT64_MAX);
-    if (d.validation + d.test >= 0.95) {
-        ObjectReader::fail("data", "validation + test fractions leave no training data");
-    }
-    r.rejectUnknown();
-    return d;
 }
 
 OptimizerConfig parseOptimizer(const Json& json) {
@@ -329,7 +189,12 @@ Experiment parseExperiment(const std::string& jsonText) {
     ex.name = r.text("name", ex.name);
     ex.description = r.text("description", ex.description);
     if (r.has("data")) {
-        ex.data = parseData(r.get("data"));
+        // The data section belongs to the data pipeline (datasets/DataConfig.h), which
+        // checks it; here it only has to be an object.
+        ex.data = r.get("data");
+        if (!ex.data.is_object()) {
+            ObjectReader::fail("data", "expected an object { ... }, got " + ex.data.dump());
+        }
     }
     if (!r.has("network")) {
         ObjectReader::fail("network", "missing: the experiment needs a list of layers");
@@ -370,22 +235,7 @@ std::string experimentToJson(const Experiment& ex) {
     if (!ex.description.empty()) {
         j["description"] = ex.description;
     }
-    const DataConfig& d = ex.data;
-    Json data;
-    data["source"] = d.source;
-    if (!d.path.empty()) data["path"] = d.path;
-    if (!d.labels.empty()) data["labels"] = d.labels;
-    if (!d.testPath.empty()) data["test_path"] = d.testPath;
-    if (!d.testLabels.empty()) data["test_labels"] = d.testLabels;
-    data["samples"] = d.samples;
-    data["noise"] = d.noise;
-    data["classes"] = d.classes;
-    data["seed"] = d.seed;
-    data["validation"] = d.validation;
-    data["test"] = d.test;
-    data["normalization"] = d.normalization;
-    if (d.limit) data["limit"] = d.limit;
-    j["data"] = data;
+    j["data"] = ex.data;
     j["network"] = layersToJson(ex.network);
 
     const TrainConfig& t = ex.training;

@@ -23,44 +23,22 @@
 // Errors are ExperimentError with the JSON path of the bad value:
 // "training.optimizer.lr: expected a number > 0, got \"fast\"".
 
+#include "engine/JsonReader.h"
 #include "engine/Registry.h"
 #include "engine/Trainer.h"
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace dlab {
 
-class ExperimentError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 inline constexpr int kExperimentVersion = 1;
-
-struct DataConfig {
-    // "fashion-mnist", "idx" (path = images file, labels = labels file), or a generated
-    // 2-D set: "circle", "xor", "blobs", "spiral", "moons".
-    std::string source = "spiral";
-    std::string path;          // fashion-mnist folder, or the IDX images file
-    std::string labels;        // IDX labels file
-    std::string testPath;      // optional IDX test images file
-    std::string testLabels;    // optional IDX test labels file
-    int64_t samples = 900;     // generated sets: total samples
-    double noise = 0.2;        // generated sets
-    int classes = 3;           // generated sets with a class count (blobs, spiral)
-    uint64_t seed = 1;         // generated sets and the split
-    double validation = 0.1;   // fractions of the data
-    double test = 0.1;         // ignored when the source ships a test set
-    std::string normalization = "standardize";  // "none", "unit", "standardize"
-    int64_t limit = 0;         // use at most this many training samples (0: all)
-};
 
 struct Experiment {
     std::string name = "untitled";
     std::string description;
-    DataConfig data;
+    // The data section as written; datasets/DataConfig.h reads and checks it.
+    Json data = Json{{"source", "spiral"}};
     std::vector<LayerSpec> network;
     TrainConfig training;
     std::string device = "cpu";  // "cpu" or "cuda"

@@ -10,6 +10,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <functional>
 
 using namespace dlab;
@@ -126,16 +127,29 @@ private slots:
 
         const Dataset data = loadIdxPair(images, labels, "tiny", {"a", "b", "c", "d"});
         QCOMPARE(data.name, std::string("tiny"));
-        QCOMPARE(data.inputs.shape(), (Shape{3, 1, 2, 4}));
-        QCOMPARE(data.targets.shape(), (Shape{3}));
-        QCOMPARE(data.pixelMax, 255.0f);
+        QVERIFY(data.isImage());
+        QCOMPARE(data.sampleShape(), (Shape{1, 2, 4}));
+        QCOMPARE(data.store->size(), int64_t(3));
+        QCOMPARE(data.rows, (std::vector<int64_t>{0, 1, 2}));
+        QCOMPARE(data.inputsTensor().shape(), (Shape{3, 1, 2, 4}));
+        QCOMPARE(data.targetsTensor().shape(), (Shape{3}));
+        QCOMPARE(data.pixelMax(), 255.0f);
         QCOMPARE(data.numClasses, 4);
         QCOMPARE(data.classNames.size(), size_t(4));
+        // The store keeps the file's bytes as uint8; read as floats they are 0..255.
         const QByteArray pixels = imagePixels();
-        for (int i = 0; i < 24; ++i) {
-            QCOMPARE(data.inputs.at(i), float(uint8_t(pixels[i])));
+        uint8_t sample[8];
+        for (int64_t row = 0; row < 3; ++row) {
+            data.store->readPixels(row, sample);
+            for (int i = 0; i < 8; ++i) {
+                QCOMPARE(int(sample[i]), int(uint8_t(pixels[int(row) * 8 + i])));
+            }
         }
-        QCOMPARE(data.targets.toVector(), (std::vector<float>{2, 0, 1}));
+        const std::vector<float> asFloat = data.inputsTensor().toVector();
+        for (int i = 0; i < 24; ++i) {
+            QCOMPARE(asFloat[size_t(i)], float(uint8_t(pixels[i])));
+        }
+        QCOMPARE(data.targets, (std::vector<float>{2, 0, 1}));
 
         const Dataset unnamed = loadIdxPair(images, labels, "tiny");
         QCOMPARE(unnamed.numClasses, 3);
@@ -313,6 +327,37 @@ private slots:
         QVERIFY(!fashionMnistAvailable(path("no-such-dir")));
     }
 
+    // The fuzz targets' entry point: what the file reader gives, raw or gzip (one member
+    // or several back to back, as gzread reads them), with the same errors.
+    void readsFromMemory() {
+        const QByteArray raw = idxBytes(0x08, {3, 2, 4}, imagePixels());
+        const auto* rawBytes = reinterpret_cast<const uint8_t*>(raw.constData());
+        IdxArray array = readIdxFromMemory(rawBytes, size_t(raw.size()), "memory");
+        QCOMPARE(array.dims, (std::vector<int64_t>{3, 2, 4}));
+        QCOMPARE(int(array.data[23]), 255);
+
+        const auto gzipped = [&](const char* name, const QByteArray& bytes) {
+            writeGz(path(name), bytes);
+            QFile in(QString::fromStdString(path(name)));
+            return in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
+        };
+        const QByteArray gz = gzipped("memory.gz", raw);
+        const auto* gzBytes = reinterpret_cast<const uint8_t*>(gz.constData());
+        QCOMPARE(readIdxFromMemory(gzBytes, size_t(gz.size()), "memory").data, array.data);
+        const QByteArray members = gzipped("m1.gz", raw.left(10)) + gzipped("m2.gz", raw.mid(10));
+        QCOMPARE(readIdxFromMemory(reinterpret_cast<const uint8_t*>(members.constData()),
+                                   size_t(members.size()), "memory")
+                     .data,
+                 array.data);
+
+        QString message = errorOf([&] { readIdxFromMemory(rawBytes, size_t(raw.size()) - 1, "memory"); });
+        QVERIFY2(message.startsWith("memory: truncated: header declares"), qPrintable(message));
+        message = errorOf([&] { readIdxFromMemory(gzBytes, size_t(gz.size()) / 2, "memory"); });
+        QVERIFY2(message.startsWith("memory: truncated"), qPrintable(message));
+        message = errorOf([&] { readIdxFromMemory(rawBytes, 0, "memory"); });
+        QCOMPARE(message, QString("memory: empty file"));
+    }
+
     void fashionMnistTestSet() {
         if (!fashionMnistAvailable(kFashionMnistDir)) {
             QSKIP(
@@ -325,16 +370,16 @@ private slots:
         QCOMPARE(test.numClasses, 10);
         QCOMPARE(test.classNames.front(), std::string("T-shirt/top"));
         QCOMPARE(test.classNames.back(), std::string("Ankle boot"));
-        std::vector<int> perClass(10, 0);
-        for (float t : test.targets.toVector()) {
-            ++perClass[size_t(t)];
+        QCOMPARE(test.classCounts(), std::vector<int64_t>(10, 1000));
+        QVERIFY(test.isImage());
+        QCOMPARE(test.store->size(), int64_t(10000));
+        std::vector<uint8_t> pixels(28 * 28);
+        int maxPixel = 0;
+        for (int64_t row : test.rows) {
+            test.store->readPixels(row, pixels.data());
+            maxPixel = std::max(maxPixel, int(*std::max_element(pixels.begin(), pixels.end())));
         }
-        QCOMPARE(perClass, std::vector<int>(10, 1000));
-        float maxPixel = 0.0f;
-        for (int64_t i = 0; i < test.inputs.numel(); ++i) {
-            maxPixel = std::max(maxPixel, test.inputs.at(i));
-        }
-        QCOMPARE(maxPixel, 255.0f);
+        QCOMPARE(maxPixel, 255);
     }
 };
 

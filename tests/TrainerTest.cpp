@@ -38,7 +38,7 @@ Run makeRun(const std::string& preset, int epochs, uint64_t seed) {
     run.ex.data = presetExperiment("spiral").data;
     run.ex.training.epochs = epochs;
     run.ex.training.seed = seed;
-    run.data = data::prepareData(run.ex.data);
+    run.data = data::prepareData(data::parseDataConfig(run.ex.data));
     const auto& train = run.data.split.train;
     run.network = std::make_unique<Network>(resolveNetwork(run.ex.network, train.numClasses),
                                             train.sampleShape(), seed);

@@ -7,6 +7,7 @@
 #include "engine/Checkpoint.h"
 #include "engine/Experiment.h"
 #include "engine/Trainer.h"
+#include "engine/cpu/Blas.h"
 
 #include <unistd.h>
 
@@ -52,8 +53,10 @@ Options:
   --out DIR              output folder (default: runs/<experiment name>); receives
                          metrics.csv (per epoch), steps.csv (per step),
                          experiment.json and weights.dlab (checkpoint)
-  --data SOURCE          use another data source: fashion-mnist, spiral, circle, xor,
-                         blobs, moons
+  --data SOURCE          use other data: a file or folder (IDX, CIFAR-10/100 binary,
+                         CSV/TSV, an image folder with one sub-folder per class), or
+                         by name: fashion-mnist, spiral, circle, xor, blobs, moons,
+                         plane, bump, sine
   --batch-size B         mini-batch size
   --lr LR                base learning rate
   --limit N              use at most N training samples (quick runs)
@@ -247,8 +250,16 @@ int run(const Options& o) {
     if (o.seed) ex.training.seed = *o.seed;
     if (o.batchSize) ex.training.batchSize = *o.batchSize;
     if (o.lr) ex.training.optimizer.hyper.lr = static_cast<float>(*o.lr);
-    if (o.limit) ex.data.limit = *o.limit;
-    if (!o.data.empty()) ex.data.source = o.data;
+    if (o.limit) ex.data["limit"] = *o.limit;
+    if (!o.data.empty()) {
+        // A built-in or generated set by name, otherwise a file or folder to load.
+        if (fs::exists(o.data)) {
+            ex.data = Json{{"source", "path"}, {"path", o.data}};
+        } else {
+            ex.data["source"] = o.data;
+        }
+    }
+    const data::DataConfig dataConfig = data::parseDataConfig(ex.data);
     if (ex.device == "cuda") {
         // Fails in words when there is no GPU or no GPU backend in this build.
         backendFor(Device::CUDA);
@@ -257,7 +268,7 @@ int run(const Options& o) {
     const fs::path outDir = o.out.empty() ? fs::path("runs") / fileSafe(ex.name) : fs::path(o.out);
     fs::create_directories(outDir);
 
-    data::PreparedData prepared = data::prepareData(ex.data);
+    data::PreparedData prepared = data::prepareData(dataConfig);
     const data::Dataset& train = prepared.split.train;
     const int outputs = train.numClasses > 0 ? train.numClasses : train.targetSize;
     ex.network = resolveNetwork(ex.network, outputs);
@@ -274,6 +285,13 @@ int run(const Options& o) {
     }
 
     if (!o.quiet) {
+        for (const auto& warning : prepared.warnings) {
+            std::cout << "  warning: " << warning << "\n";
+        }
+        if (!prepared.skippedFiles.empty()) {
+            std::cout << "  skipped " << prepared.skippedFiles.size()
+                      << " unreadable files, e.g. " << prepared.skippedFiles.front() << "\n";
+        }
         std::cout << "dlab-train: " << ex.name << "\n  data: " << prepared.summary
                   << "\n  network: " << network.parameterCount() << " parameters, "
                   << network.layers().describe() << "\n  device: cpu, " << cpuStatus()
@@ -292,8 +310,8 @@ int run(const Options& o) {
     Trainer trainer(network, ex.training);
     ConsoleObserver observer(ex.training.epochs, o.quiet, steps, metrics);
     std::signal(SIGINT, onInterrupt);
-    auto trainLoader = data::makeLoader(prepared, train, ex.training.seed);
-    auto validationLoader = data::makeLoader(prepared, prepared.split.validation, 0);
+    auto trainLoader = data::makeLoader(prepared, train, true, ex.training.seed);
+    auto validationLoader = data::makeLoader(prepared, prepared.split.validation, false, 0);
     const TrainResult result = trainer.fit(*trainLoader, validationLoader.get(), &observer,
                                            &g_stop);
     std::signal(SIGINT, SIG_DFL);
@@ -302,7 +320,8 @@ int run(const Options& o) {
     saveExperiment(ex, (outDir / "experiment.json").string());
     saveCheckpoint((outDir / "weights.dlab").string(), network, experimentToJson(ex));
 
-    const EvalResult test = trainer.evaluate(*data::makeLoader(prepared, prepared.split.test, 0));
+    const EvalResult test =
+        trainer.evaluate(*data::makeLoader(prepared, prepared.split.test, false, 0));
     if (!result.message.empty()) {
         (result.status == TrainStatus::Diverged ? std::cerr : std::cout)
             << (result.status == TrainStatus::Diverged ? "training diverged at " : "")
@@ -319,6 +338,7 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    blas::ensureFastKernels(argv);
     const Options options = parseArgs(argc, argv);
     try {
         return run(options);

@@ -13,8 +13,10 @@ mode="${1:-run}"
 # Debian packages dlab builds, runs and tests with (see ../shared/ENVIRONMENT.md).
 packages=(
   cmake g++ make pkg-config
-  libeigen3-dev libopenblas-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev
+  libeigen3-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev
+  libopencv-dev
   qt6-base-dev qt6-base-dev-tools
+  clang libclang-rt-14-dev
   python3 python3-torch python3-numpy
   dataset-fashion-mnist
 )

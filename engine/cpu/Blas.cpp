@@ -1,6 +1,7 @@
 #include "engine/cpu/Blas.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -59,6 +60,24 @@ const Loaded& loaded() {
 }
 
 }  // namespace
+
+void ensureFastKernels(char** argv) {
+    if (std::getenv("OPENBLAS_CORETYPE") || std::getenv("DLAB_BLAS_REEXEC")) {
+        return;
+    }
+    const char* core = coreTypeForThisCpu();
+    if (!core) {
+        return;
+    }
+    setenv("OPENBLAS_CORETYPE", core, 0);
+    void* loaded = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD);
+    if (!loaded) {
+        return;  // not loaded yet: load() will see the variable in time
+    }
+    dlclose(loaded);
+    setenv("DLAB_BLAS_REEXEC", "1", 1);
+    execv("/proc/self/exe", argv);
+}
 
 SgemmFn sgemm() {
     return loaded().sgemm;

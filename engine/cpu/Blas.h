@@ -19,6 +19,13 @@ using SgemmFn = void (*)(int order, int transA, int transB, int M, int N, int K,
                          const float* A, int lda, const float* B, int ldb, float beta, float* C,
                          int ldc);
 
+// Call first thing in main(). OpenBLAS reads OPENBLAS_CORETYPE once, when it is loaded;
+// a program that links OpenCV gets it loaded (through LAPACK) before main runs, too early
+// for load() to name the kernels. Then this re-executes the program once with the
+// variable set, which costs a few milliseconds at start-up. Returns when nothing needs
+// doing (or the re-exec fails, leaving the slow kernels).
+void ensureFastKernels(char** argv);
+
 // The loaded cblas_sgemm, or null when OpenBLAS is not available.
 SgemmFn sgemm();
 // "OpenBLAS 0.3.21 (SkylakeX kernels, 2 threads)" or why Eigen is used.

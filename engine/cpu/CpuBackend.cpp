@@ -22,6 +22,47 @@ using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 using MapMat = Eigen::Map<RowMat>;
 using ConstMapMat = Eigen::Map<const RowMat>;
 
+// Σ term(i) for i in [0, n), in double. Eight independent lanes make the fixed-width inner
+// loop vectorize without reassociating any lane's additions (no -ffast-math needed); a
+// single running sum is a chain of dependent adds, one every few cycles.
+template <typename Term>
+double laneSum(int64_t n, Term&& term) {
+    constexpr int kLanes = 8;
+    double lanes[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (int l = 0; l < kLanes; ++l) {
+            lanes[l] += static_cast<double>(term(i + l));
+        }
+    }
+    double total = 0.0;
+    for (; i < n; ++i) {
+        total += static_cast<double>(term(i));
+    }
+    for (double lane : lanes) {
+        total += lane;
+    }
+    return total;
+}
+
+// Output columns [lo, hi) whose input column ox·stride - pad + k lies inside [0, width):
+// im2col and col2im handle those without a bounds check per element.
+struct ValidRange {
+    int lo, hi;
+};
+
+ValidRange validColumns(int outW, int stride, int pad, int k, int width) {
+    int lo = 0;
+    while (lo < outW && lo * stride - pad + k < 0) {
+        ++lo;
+    }
+    int hi = outW;
+    while (hi > lo && (hi - 1) * stride - pad + k >= width) {
+        --hi;
+    }
+    return {lo, hi};
+}
+
 // Calls fn(std::integral_constant<Act, A>) so the per-element switch folds away.
 template <typename Fn>
 void dispatchAct(Act act, Fn&& fn) {
@@ -103,6 +144,7 @@ public:
                 for (int kj = 0; kj < g.kernelW; ++kj) {
                     float* row = columns;
                     columns += static_cast<int64_t>(outH) * outW;
+                    const auto [lo, hi] = validColumns(outW, g.strideW, g.padW, kj, g.width);
                     for (int oy = 0; oy < outH; ++oy) {
                         const int iy = oy * g.strideH - g.padH + ki;
                         float* out = row + static_cast<int64_t>(oy) * outW;
@@ -110,11 +152,16 @@ public:
                             std::fill(out, out + outW, 0.0f);
                             continue;
                         }
-                        const float* in = plane + static_cast<int64_t>(iy) * g.width;
-                        for (int ox = 0; ox < outW; ++ox) {
-                            const int ix = ox * g.strideW - g.padW + kj;
-                            out[ox] = (ix >= 0 && ix < g.width) ? in[ix] : 0.0f;
+                        const float* in = plane + static_cast<int64_t>(iy) * g.width - g.padW + kj;
+                        std::fill(out, out + lo, 0.0f);
+                        if (g.strideW == 1) {
+                            std::copy(in + lo, in + hi, out + lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ++ox) {
+                                out[ox] = in[ox * g.strideW];
+                            }
                         }
+                        std::fill(out + hi, out + outW, 0.0f);
                     }
                 }
             }
@@ -129,17 +176,21 @@ public:
                 for (int kj = 0; kj < g.kernelW; ++kj) {
                     const float* row = columns;
                     columns += static_cast<int64_t>(outH) * outW;
+                    const auto [lo, hi] = validColumns(outW, g.strideW, g.padW, kj, g.width);
                     for (int oy = 0; oy < outH; ++oy) {
                         const int iy = oy * g.strideH - g.padH + ki;
                         if (iy < 0 || iy >= g.height) {
                             continue;
                         }
                         const float* in = row + static_cast<int64_t>(oy) * outW;
-                        float* out = plane + static_cast<int64_t>(iy) * g.width;
-                        for (int ox = 0; ox < outW; ++ox) {
-                            const int ix = ox * g.strideW - g.padW + kj;
-                            if (ix >= 0 && ix < g.width) {
-                                out[ix] += in[ox];
+                        float* out = plane + static_cast<int64_t>(iy) * g.width - g.padW + kj;
+                        if (g.strideW == 1) {
+                            for (int ox = lo; ox < hi; ++ox) {
+                                out[ox] += in[ox];
+                            }
+                        } else {
+                            for (int ox = lo; ox < hi; ++ox) {
+                                out[ox * g.strideW] += in[ox];
                             }
                         }
                     }
@@ -204,6 +255,16 @@ public:
 
     void addChannelBias(float* y, const float* bias, int64_t outer, int64_t channels,
                         int64_t inner) override {
+        if (inner == 1) {
+            // Dense layers, (N, F): a contiguous pass per row instead of one per element.
+            for (int64_t o = 0; o < outer; ++o) {
+                float* row = y + o * channels;
+                for (int64_t c = 0; c < channels; ++c) {
+                    row[c] += bias[c];
+                }
+            }
+            return;
+        }
         for (int64_t o = 0; o < outer; ++o) {
             for (int64_t c = 0; c < channels; ++c) {
                 float* p = y + (o * channels + c) * inner;
@@ -216,38 +277,32 @@ public:
     }
     void channelSum(const float* dy, float* dbias, int64_t outer, int64_t channels,
                     int64_t inner) override {
+        if (inner == 1) {
+            // Dense layers, (N, F): rows added in order, contiguous and vectorized over F.
+            for (int64_t o = 0; o < outer; ++o) {
+                const float* row = dy + o * channels;
+                for (int64_t c = 0; c < channels; ++c) {
+                    dbias[c] += row[c];
+                }
+            }
+            return;
+        }
         for (int64_t o = 0; o < outer; ++o) {
             for (int64_t c = 0; c < channels; ++c) {
                 const float* p = dy + (o * channels + c) * inner;
-                float s = 0.0f;
-                for (int64_t i = 0; i < inner; ++i) {
-                    s += p[i];
-                }
-                dbias[c] += s;
+                dbias[c] += static_cast<float>(laneSum(inner, [p](int64_t i) { return p[i]; }));
             }
         }
     }
     double sumSquares(const float* x, size_t n) override {
-        // Float partial sums over short blocks vectorize; the blocks are added in double
-        // so long tensors keep their precision.
-        constexpr size_t kBlock = 256;
-        double total = 0.0;
-        for (size_t start = 0; start < n; start += kBlock) {
-            const size_t end = std::min(n, start + kBlock);
-            float block = 0.0f;
-            for (size_t i = start; i < end; ++i) {
-                block += x[i] * x[i];
-            }
-            total += block;
-        }
-        return total;
+        return laneSum(static_cast<int64_t>(n), [x](int64_t i) {
+            const double v = x[i];
+            return v * v;
+        });
     }
     double sumAbs(const float* x, size_t n) override {
-        double s = 0.0;
-        for (size_t i = 0; i < n; ++i) {
-            s += std::fabs(static_cast<double>(x[i]));
-        }
-        return s;
+        return laneSum(static_cast<int64_t>(n),
+                       [x](int64_t i) { return std::fabs(static_cast<double>(x[i])); });
     }
 
     double softmaxCrossEntropy(const float* logits, const float* labels, int64_t rows,
@@ -365,6 +420,11 @@ public:
         const int outH = g.outHeight(), outW = g.outWidth();
         const int64_t inPlane = static_cast<int64_t>(g.height) * g.width;
         const int64_t outPlane = static_cast<int64_t>(outH) * outW;
+        if (g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 &&
+            g.padH == 0 && g.padW == 0) {
+            maxPool2x2(g, planes, x, y, argmax);
+            return;
+        }
         for (int64_t p = 0; p < planes; ++p) {
             const float* in = x + p * inPlane;
             float* out = y + p * outPlane;
@@ -397,6 +457,46 @@ public:
             }
         }
     }
+    // The common 2×2, stride 2 window. Rows without NaN take a branch-free path (selects,
+    // which vectorize; on real activations each comparison is a coin flip that a branch
+    // would mispredict half the time). Rows with a NaN keep the general loop's rule:
+    // candidates in row order, a later one wins when larger or NaN.
+    static void maxPool2x2(const ConvGeometry& g, int64_t planes, const float* x, float* y,
+                           float* argmax) {
+        const int outH = g.outHeight(), outW = g.outWidth();
+        const int w = g.width;
+        const int64_t inPlane = static_cast<int64_t>(g.height) * w;
+        const int64_t outPlane = static_cast<int64_t>(outH) * outW;
+        for (int64_t p = 0; p < planes; ++p) {
+            for (int oy = 0; oy < outH; ++oy) {
+                const int top = 2 * oy * w;
+                const float* r0 = x + p * inPlane + top;
+                const float* r1 = r0 + w;
+                float* out = y + p * outPlane + static_cast<int64_t>(oy) * outW;
+                float* arg = argmax + p * outPlane + static_cast<int64_t>(oy) * outW;
+                bool hasNan = false;
+                for (int j = 0; j < 2 * outW; ++j) {
+                    hasNan |= std::isnan(r0[j]) | std::isnan(r1[j]);
+                }
+                for (int ox = 0; ox < outW; ++ox) {
+                    const int j = 2 * ox;
+                    float best = r0[j];
+                    int at = top + j;
+                    const auto take = [&](float v, int idx) {
+                        const bool wins = hasNan ? v > best || std::isnan(v) : v > best;
+                        best = wins ? v : best;
+                        at = wins ? idx : at;
+                    };
+                    take(r0[j + 1], top + j + 1);
+                    take(r1[j], top + w + j);
+                    take(r1[j + 1], top + w + j + 1);
+                    out[ox] = best;
+                    arg[ox] = static_cast<float>(at);
+                }
+            }
+        }
+    }
+
     void maxPoolBackward(const ConvGeometry& g, int64_t planes, const float* dy,
                          const float* argmax, float* dx) override {
         const int64_t inPlane = static_cast<int64_t>(g.height) * g.width;
@@ -477,17 +577,15 @@ public:
                 double s = 0.0, ss = 0.0;
                 for (int64_t o = 0; o < outer; ++o) {
                     const float* p = x + (o * channels + c) * inner;
-                    for (int64_t i = 0; i < inner; ++i) {
-                        s += p[i];
-                    }
+                    s += laneSum(inner, [p](int64_t i) { return p[i]; });
                 }
                 const double m = s / static_cast<double>(count);
                 for (int64_t o = 0; o < outer; ++o) {
                     const float* p = x + (o * channels + c) * inner;
-                    for (int64_t i = 0; i < inner; ++i) {
+                    ss += laneSum(inner, [p, m](int64_t i) {
                         const double d = p[i] - m;
-                        ss += d * d;
-                    }
+                        return d * d;
+                    });
                 }
                 const double var = ss / static_cast<double>(count);
                 mu = static_cast<float>(m);
@@ -522,11 +620,12 @@ public:
         for (int64_t c = 0; c < channels; ++c) {
             double sdy = 0.0, sdyh = 0.0;
             for (int64_t o = 0; o < outer; ++o) {
-                const int64_t base = (o * channels + c) * inner;
-                for (int64_t i = 0; i < inner; ++i) {
-                    sdy += dy[base + i];
-                    sdyh += static_cast<double>(dy[base + i]) * xhat[base + i];
-                }
+                const float* d = dy + (o * channels + c) * inner;
+                const float* h = xhat + (o * channels + c) * inner;
+                sdy += laneSum(inner, [d](int64_t i) { return d[i]; });
+                sdyh += laneSum(inner, [d, h](int64_t i) {
+                    return static_cast<double>(d[i]) * h[i];
+                });
             }
             dgamma[c] += static_cast<float>(sdyh);
             dbeta[c] += static_cast<float>(sdy);
