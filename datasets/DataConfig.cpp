@@ -2,6 +2,8 @@
 
 #include "datasets/Toy2d.h"
 
+#include <algorithm>
+
 namespace dlab::data {
 namespace {
 
@@ -100,6 +102,57 @@ Json augmentToJson(const AugmentConfig& a) {
     return j;
 }
 
+Normalization parseFitted(const Json& json) {
+    const std::string where = "data.normalization_stats";
+    JsonReader r(json, where);
+    Normalization norm;
+    try {
+        norm.kind = parseNormalizationKind(r.text("kind", "none"));
+    } catch (const std::invalid_argument& e) {
+        JsonReader::fail(where + ".kind", e.what());
+    }
+    norm.scale = static_cast<float>(r.number("scale", 1.0, 0.0, 1e9, true));
+    auto floats = [&](const char* key) {
+        std::vector<float> out;
+        if (!r.has(key)) {
+            return out;
+        }
+        const Json& list = r.get(key);
+        if (!list.is_array()) {
+            JsonReader::fail(where + "." + key, "expected a list of numbers");
+        }
+        for (const auto& v : list) {
+            if (!v.is_number()) {
+                JsonReader::fail(where + "." + key, "expected numbers, got " + v.dump());
+            }
+            out.push_back(v.get<float>());
+        }
+        return out;
+    };
+    norm.offset = floats("offset");
+    norm.divisor = floats("divisor");
+    std::vector<int64_t> dims;
+    for (float d : floats("sample_shape")) {
+        dims.push_back(static_cast<int64_t>(d));
+    }
+    norm.sampleShape = Shape(dims);
+    r.rejectUnknown();
+    const bool divisorsPositive =
+        std::all_of(norm.divisor.begin(), norm.divisor.end(), [](float d) { return d > 0.0f; });
+    if (norm.offset.size() != norm.divisor.size() || !divisorsPositive) {
+        JsonReader::fail(where, "offset and divisor must have the same length, divisors > 0");
+    }
+    return norm;
+}
+
+Json fittedToJson(const Normalization& norm) {
+    return {{"kind", normalizationKindName(norm.kind)},
+            {"scale", norm.scale},
+            {"offset", norm.offset},
+            {"divisor", norm.divisor},
+            {"sample_shape", norm.sampleShape.dims()}};
+}
+
 }  // namespace
 
 DataConfig parseDataConfig(const Json& json) {
@@ -152,6 +205,9 @@ DataConfig parseDataConfig(const Json& json) {
     if (r.has("augment")) {
         parseAugment(r.get("augment"), d.augment);
     }
+    if (r.has("normalization_stats")) {
+        d.fitted = parseFitted(r.get("normalization_stats"));
+    }
     if (d.validation + d.test >= 0.95) {
         JsonReader::fail("data", "validation + test fractions leave no training data");
     }
@@ -182,6 +238,7 @@ Json dataConfigToJson(const DataConfig& d) {
     if (d.load.regression) data["regression"] = true;
     if (d.load.memoryBudgetBytes != (2LL << 30)) data["memory_budget_mb"] = d.load.memoryBudgetBytes >> 20;
     if (d.augment.enabled()) data["augment"] = augmentToJson(d.augment);
+    if (d.fitted) data["normalization_stats"] = fittedToJson(*d.fitted);
     return data;
 }
 

@@ -14,6 +14,9 @@
 //     "image_size": [28, 28], "color": "keep",     image folders: resize, gray/color/keep
 //     "label_column": "", "regression": false,     CSV
 //     "memory_budget_mb": 2048,         larger image folders are streamed from disk
+//     "normalization_stats": {...},     written by a trained run: the statistics fitted on
+//                                       its training split, reused as they are so that
+//                                       evaluation and inference normalize identically
 //     "augment": {                      training batches only; a key enables a transform
 //       "crop": {"p": 1, "pad": 4}, "hflip": {"p": 0.5}, "vflip": {"p": 0.5},
 //       "rotation": {"p": 0.5, "degrees": 15}, "translation": {"p": 0.5, "fraction": 0.1},
@@ -29,6 +32,7 @@
 #include "datasets/Load.h"
 #include "engine/JsonReader.h"
 
+#include <optional>
 #include <string>
 
 namespace dlab::data {
@@ -49,6 +53,8 @@ struct DataConfig {
     int64_t limit = 0;
     LoadOptions load;
     AugmentConfig augment;
+    // Statistics fitted by an earlier run; used instead of fitting when set.
+    std::optional<Normalization> fitted;
 };
 
 DataConfig parseDataConfig(const Json& json);

@@ -92,8 +92,12 @@ PreparedData prepareData(const DataConfig& config, const ProgressFn& progress) {
 
     prepared.split = splitDataset(all, config.validation, config.test, config.seed,
                                   hasShippedTest ? &shippedTest : nullptr);
-    prepared.normalization =
-        fitNormalization(prepared.split.train, parseNormalizationKind(config.normalization));
+    if (config.fitted && config.fitted->sampleShape == prepared.split.train.sampleShape()) {
+        prepared.normalization = *config.fitted;
+    } else {
+        prepared.normalization =
+            fitNormalization(prepared.split.train, parseNormalizationKind(config.normalization));
+    }
     prepared.augment = config.augment;
 
     std::ostringstream summary;

@@ -259,7 +259,7 @@ int run(const Options& o) {
             ex.data["source"] = o.data;
         }
     }
-    const data::DataConfig dataConfig = data::parseDataConfig(ex.data);
+    data::DataConfig dataConfig = data::parseDataConfig(ex.data);
     if (ex.device == "cuda") {
         // Fails in words when there is no GPU or no GPU backend in this build.
         backendFor(Device::CUDA);
@@ -317,6 +317,10 @@ int run(const Options& o) {
     std::signal(SIGINT, SIG_DFL);
     steps.flush();
 
+    // The saved experiment carries the fitted statistics, so evaluating or running the
+    // network later normalizes exactly as training did.
+    dataConfig.fitted = prepared.normalization;
+    ex.data = data::dataConfigToJson(dataConfig);
     saveExperiment(ex, (outDir / "experiment.json").string());
     saveCheckpoint((outDir / "weights.dlab").string(), network, experimentToJson(ex));
 

@@ -476,7 +476,9 @@ public:
                 float* arg = argmax + p * outPlane + static_cast<int64_t>(oy) * outW;
                 bool hasNan = false;
                 for (int j = 0; j < 2 * outW; ++j) {
-                    hasNan |= std::isnan(r0[j]) | std::isnan(r1[j]);
+                    // Integer `|` keeps the loop branch-free (a logical `||` would not).
+                    hasNan |= (static_cast<int>(std::isnan(r0[j])) |
+                               static_cast<int>(std::isnan(r1[j]))) != 0;
                 }
                 for (int ox = 0; ox < outW; ++ox) {
                     const int j = 2 * ox;
