@@ -9,6 +9,7 @@
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace dlab {
 namespace {
@@ -169,17 +170,34 @@ EvalResult Trainer::evaluate(BatchSource& data, int batchSize) {
 }
 
 TrainResult Trainer::fit(const DataView& train, const DataView& validation,
-                         TrainerObserver* observer, const StopFlag* stop) {
+                         TrainerObserver* observer, TrainControl* control) {
     TensorBatchSource trainSource(train.inputs, train.targets);
     if (validation.size() == 0) {
-        return fit(trainSource, nullptr, observer, stop);
+        return fit(trainSource, nullptr, observer, control);
     }
     TensorBatchSource validationSource(validation.inputs, validation.targets);
-    return fit(trainSource, &validationSource, observer, stop);
+    return fit(trainSource, &validationSource, observer, control);
+}
+
+bool Trainer::mayStep(TrainControl* control) {
+    if (!control) {
+        return true;
+    }
+    while (!control->stop.load()) {
+        if (!control->pause.load()) {
+            return true;
+        }
+        int allowed = control->stepsWhilePaused.load();
+        if (allowed > 0 && control->stepsWhilePaused.compare_exchange_weak(allowed, allowed - 1)) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    }
+    return false;
 }
 
 TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
-                         TrainerObserver* observer, const StopFlag* stop) {
+                         TrainerObserver* observer, TrainControl* control) {
     checkData(train, "training");
     if (train.size() == 0) {
         throw std::invalid_argument("the training set is empty");
@@ -198,7 +216,7 @@ TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
     std::vector<Tensor> bestWeights;
     int epochsWithoutImprovement = 0;
     double firstLoss = -1.0;
-    const double baseLr = m_config.optimizer.hyper.lr;
+    double baseLr = m_config.optimizer.hyper.lr;
     double totalTrainSeconds = 0.0;
     int64_t totalSamples = 0;
     StepRecord record;
@@ -215,7 +233,7 @@ TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
         double lr = baseLr;
 
         for (int b = 0; b < batches; ++b) {
-            if (stop && stop->load(std::memory_order_relaxed)) {
+            if (!mayStep(control)) {
                 result.status = TrainStatus::Stopped;
                 result.message = "stopped by the user at step " + std::to_string(result.steps);
                 break;
@@ -227,6 +245,14 @@ TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
             }
             const int64_t batchSize = batchInputs->size(0);
 
+            bool lrChanged = false;
+            if (control) {
+                const float requested = control->learningRate.exchange(0.0f);
+                if (requested > 0.0f && std::isfinite(requested)) {
+                    baseLr = requested;
+                    lrChanged = true;
+                }
+            }
             const double epochPos = (epoch - 1) + static_cast<double>(b) / batches;
             lr = scheduledLearningRate(m_config.schedule, baseLr, epochPos, m_config.epochs,
                                        1.0 / batches);
@@ -249,6 +275,7 @@ TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
                 lr0.correct < 0 ? -1.0 : static_cast<double>(lr0.correct) / batchSize;
             record.learningRate = lr;
             record.gradNorm = clipGradientNorm(m_params, m_config.clipNorm);
+            record.learningRateChanged = lrChanged;
             record.params.clear();
 
             // The course's divergence rule and non-finite checks, before the update so the

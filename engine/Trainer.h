@@ -62,6 +62,7 @@ struct StepRecord {
     double accuracy = -1.0;     // batch accuracy; -1 for regression
     double learningRate = 0.0;
     double gradNorm = 0.0;      // before clipping
+    bool learningRateChanged = false;  // the base rate was changed by hand at this step
     std::vector<ParamStats> params;  // filled every paramStatsInterval steps
 };
 
@@ -106,6 +107,17 @@ public:
 // Set from any thread to ask fit() to stop after the current step.
 using StopFlag = std::atomic<bool>;
 
+// Commands another thread (the window) gives a running fit(), read between steps.
+struct TrainControl {
+    std::atomic<bool> stop{false};
+    // While set, fit() waits between steps (polling every few milliseconds)...
+    std::atomic<bool> pause{false};
+    // ...except for this many single steps (the Step button adds one).
+    std::atomic<int> stepsWhilePaused{0};
+    // > 0: the new base learning rate from the next step on (the schedule still applies).
+    std::atomic<float> learningRate{0.0f};
+};
+
 class Trainer {
 public:
     // `network` must outlive the trainer. Throws std::invalid_argument for settings
@@ -115,11 +127,13 @@ public:
     // Trains for config.epochs epochs over `train`; validates on `validation` after each
     // epoch when it is given and has samples. With early stopping, the best weights are
     // restored at the end. Shape errors throw std::invalid_argument before training starts.
+    // `control` (optional) lets another thread stop, pause, single-step and change the
+    // learning rate.
     TrainResult fit(BatchSource& train, BatchSource* validation,
-                    TrainerObserver* observer = nullptr, const StopFlag* stop = nullptr);
+                    TrainerObserver* observer = nullptr, TrainControl* control = nullptr);
     // The same over tensors in memory.
     TrainResult fit(const DataView& train, const DataView& validation,
-                    TrainerObserver* observer = nullptr, const StopFlag* stop = nullptr);
+                    TrainerObserver* observer = nullptr, TrainControl* control = nullptr);
 
     // Mean loss and accuracy in evaluation mode, in batches, in the source's order.
     EvalResult evaluate(BatchSource& data, int batchSize = 256);
@@ -131,6 +145,8 @@ public:
 
 private:
     void checkData(const BatchSource& data, const char* what) const;
+    // Waits while paused; false when asked to stop.
+    static bool mayStep(TrainControl* control);
     double gradientNorm() const;
     void collectParamStats(StepRecord& record);
     void snapshotWeights(std::vector<Tensor>& into);

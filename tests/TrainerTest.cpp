@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <random>
+#include <thread>
 
 using namespace dlab;
 
@@ -139,10 +140,52 @@ private slots:
     void stopFlagStopsBetweenSteps() {
         Run run = makeRun("spiral", 50, 1);
         Trainer trainer(*run.network, run.ex.training);
-        StopFlag stop{true};
-        const auto result = trainer.fit(viewOf(run, run.data.split.train), {}, nullptr, &stop);
+        TrainControl control;
+        control.stop = true;
+        const auto result = trainer.fit(viewOf(run, run.data.split.train), {}, nullptr, &control);
         QCOMPARE(result.status, TrainStatus::Stopped);
         QCOMPARE(result.steps, int64_t(0));
+    }
+
+    // Paused training takes exactly the single steps it is given, then stops on request.
+    void pauseAndStepFromAnotherThread() {
+        Run run = makeRun("spiral", 50, 1);
+        Trainer trainer(*run.network, run.ex.training);
+        TrainControl control;
+        control.pause = true;
+        control.stepsWhilePaused = 3;
+        struct Counter final : TrainerObserver {
+            std::atomic<int> steps{0};
+            void onStep(const StepRecord&) override { ++steps; }
+        } counter;
+        TrainResult result;
+        std::thread worker([&] {
+            result = trainer.fit(viewOf(run, run.data.split.train), {}, &counter, &control);
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(counter.steps.load(), 3, 5000);
+        QTest::qWait(50);
+        QCOMPARE(counter.steps.load(), 3);  // no more steps while paused
+        control.stepsWhilePaused = 1;
+        QTRY_COMPARE_WITH_TIMEOUT(counter.steps.load(), 4, 5000);
+        control.stop = true;
+        worker.join();
+        QCOMPARE(result.status, TrainStatus::Stopped);
+        QCOMPARE(result.steps, int64_t(4));
+    }
+
+    void learningRateChangesWhileTraining() {
+        Run run = makeRun("spiral", 1, 1);
+        Trainer trainer(*run.network, run.ex.training);
+        TrainControl control;
+        control.learningRate = 0.0025f;
+        Recorder rec;
+        trainer.fit(viewOf(run, run.data.split.train), {}, &rec, &control);
+        QVERIFY(rec.steps.size() > 2);
+        QVERIFY(rec.steps[0].learningRateChanged);
+        QVERIFY(!rec.steps[1].learningRateChanged);
+        // The spiral preset uses a cosine schedule: the new base rate goes through it.
+        QVERIFY(std::fabs(rec.steps[0].learningRate - 0.0025) < 1e-9);
+        QVERIFY(rec.steps[1].learningRate < 0.0025 && rec.steps[1].learningRate > 0.002);
     }
 
     void earlyStoppingKeepsTheBestWeights() {

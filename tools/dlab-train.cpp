@@ -31,10 +31,10 @@ constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitDiverged = 3;
 
-StopFlag g_stop{false};
+TrainControl g_control;
 
 void onInterrupt(int) {
-    g_stop.store(true);
+    g_control.stop.store(true);
 }
 
 const char* kHelp = R"(usage: dlab-train [EXPERIMENT.json | --preset NAME] [options]
@@ -313,7 +313,7 @@ int run(const Options& o) {
     auto trainLoader = data::makeLoader(prepared, train, true, ex.training.seed);
     auto validationLoader = data::makeLoader(prepared, prepared.split.validation, false, 0);
     const TrainResult result = trainer.fit(*trainLoader, validationLoader.get(), &observer,
-                                           &g_stop);
+                                           &g_control);
     std::signal(SIGINT, SIG_DFL);
     steps.flush();
 
