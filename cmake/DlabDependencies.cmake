@@ -35,6 +35,15 @@ if(NOT DLAB_CUDA STREQUAL "OFF")
   endif()
 endif()
 
+if(DLAB_BUILD_APP)
+  find_package(Qt6 COMPONENTS Widgets Charts Svg)
+  if(NOT Qt6Widgets_FOUND OR NOT Qt6Charts_FOUND)
+    message(WARNING "dlab: Qt 6 Widgets/Charts not found (qt6-base-dev, qt6-charts-dev, "
+                    "libqt6opengl6-dev, libxkbcommon-dev), the lab window is not built")
+    set(DLAB_BUILD_APP OFF)
+  endif()
+endif()
+
 if(DLAB_BUILD_TESTS)
   find_package(Qt6 COMPONENTS Core Test)
   if(NOT Qt6Test_FOUND)

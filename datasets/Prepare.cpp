@@ -90,6 +90,7 @@ PreparedData prepareData(const DataConfig& config, const ProgressFn& progress) {
         all = all.subset(first);
     }
 
+    prepared.hasTest = hasShippedTest;
     prepared.split = splitDataset(all, config.validation, config.test, config.seed,
                                   hasShippedTest ? &shippedTest : nullptr);
     if (config.fitted && config.fitted->sampleShape == prepared.split.train.sampleShape()) {

@@ -20,6 +20,7 @@ struct PreparedData {
     Normalization normalization;
     AugmentConfig augment;  // applied to training batches of image data
     std::string format;     // "fashion-mnist", "spiral", "cifar10", "image-folder", ...
+    bool hasTest = false;   // the data shipped its own test set (the test fraction was unused)
     std::vector<std::string> warnings;      // from loading (resized images, ...)
     std::vector<std::string> skippedFiles;  // files that could not be read
     std::string summary;  // one line: "fashion-mnist: 54000 train / 6000 validation / ..."

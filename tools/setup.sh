@@ -15,7 +15,8 @@ packages=(
   cmake g++ make pkg-config
   libeigen3-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev
   libopencv-dev
-  qt6-base-dev qt6-base-dev-tools
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev
+  xvfb xauth
   clang libclang-rt-14-dev
   python3 python3-torch python3-numpy
   dataset-fashion-mnist
@@ -51,6 +52,10 @@ fi
 
 case "$mode" in
   run)
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$build/app/dlab" ]; then
+      exec "$build/app/dlab"
+    fi
+    echo "dlab setup: no display to open the lab window on; training the default experiment in the terminal instead"
     exec "$build/tools/dlab-train" --preset spiral --out "$build/runs/spiral"
     ;;
   test)

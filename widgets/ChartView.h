@@ -1,0 +1,60 @@
+#pragma once
+// ChartView: the Qt Charts view inside LineChart. It paints what Qt Charts does not
+// over the chart (vertical marker lines with labels, a dot on the hovered point, a
+// placeholder while there is no data) and reports the mouse to its owner.
+//
+// Overlay positions are data values; `toChart` (set by the owner) maps them to chart
+// coordinates at paint time, so the overlay follows resizes and axis changes without
+// being recomputed. GUI thread only.
+
+#include <QChartView>
+#include <QColor>
+#include <QPointF>
+#include <QString>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace dlab::ui {
+
+class ChartView : public QChartView {
+public:
+    struct Marker {
+        double x = 0.0;
+        QString label;
+    };
+    struct Overlay {
+        std::vector<Marker> markers;
+        QString placeholder;               // drawn only while it is not empty
+        std::optional<QPointF> hover;      // a data value
+        QColor hoverColor;
+        double scale = 1.0;                // line and font scale (presentation mode)
+        bool markerLabels = true;
+    };
+
+    // Takes ownership of `chart`.
+    ChartView(QChart* chart, QWidget* parent);
+
+    Overlay& overlay() { return m_overlay; }
+    const Overlay& overlay() const { return m_overlay; }
+    // Repaints after the overlay changed.
+    void updateOverlay();
+
+    std::function<QPointF(const QPointF&)> toChart;
+    // Viewport position and global position of the mouse.
+    std::function<void(const QPoint&, const QPoint&)> mouseMoved;
+    std::function<void()> mouseLeft;
+
+protected:
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
+
+private:
+    void paintOverlay(QPainter& painter) const;
+
+    Overlay m_overlay;
+};
+
+}  // namespace dlab::ui
