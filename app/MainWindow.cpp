@@ -78,6 +78,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(m_statusPanel, 1);
 
     connect(m_dataPanel, &DataPanel::message, this, &MainWindow::showMessage);
+    connect(m_settingsPanel, &TrainingSettingsPanel::deviceChosen, this,
+            [this](const QString& device) { m_document->setDevice(device, tr("Change device")); });
     connect(m_session, &TrainingSession::failed, this, &MainWindow::showMessage);
     connect(m_document, &ExperimentDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ExperimentDocument::fileChanged, this, &MainWindow::updateTitle);

@@ -13,7 +13,7 @@ struct Preset {
     const char* json;
 };
 
-constexpr std::array<Preset, 5> kPresets = {{
+constexpr std::array<Preset, 7> kPresets = {{
     {"spiral", "A small MLP (2-64-64-3, ReLU, Adam) on the 3-class spiral: trains in seconds.",
      R"({"name": "Spiral MLP",
          "data": {"source": "spiral", "samples": 900, "noise": 0.2, "classes": 3,
@@ -63,6 +63,45 @@ constexpr std::array<Preset, 5> kPresets = {{
                      {"type": "dense", "units": 120, "init": "xavier_normal"}, {"type": "tanh"},
                      {"type": "dense", "units": 84, "init": "xavier_normal"}, {"type": "tanh"},
                      {"type": "dense", "units": "classes", "init": "xavier_normal"}],
+         "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
+                      "optimizer": {"type": "adam", "lr": 0.001}}})"},
+    {"vgg", "A small VGG-style CNN: two stacks of two conv3×3 + BatchNorm + ReLU, max-pool, "
+            "then fc128 with dropout.",
+     R"({"name": "Small VGG",
+         "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
+         "network": [{"type": "conv2d", "filters": 32, "kernel": 3, "padding": 1},
+                     {"type": "batchnorm2d"}, {"type": "relu"},
+                     {"type": "conv2d", "filters": 32, "kernel": 3, "padding": 1},
+                     {"type": "batchnorm2d"}, {"type": "relu"}, {"type": "maxpool2d"},
+                     {"type": "conv2d", "filters": 64, "kernel": 3, "padding": 1},
+                     {"type": "batchnorm2d"}, {"type": "relu"},
+                     {"type": "conv2d", "filters": 64, "kernel": 3, "padding": 1},
+                     {"type": "batchnorm2d"}, {"type": "relu"}, {"type": "maxpool2d"},
+                     {"type": "flatten"},
+                     {"type": "dense", "units": 128}, {"type": "relu"},
+                     {"type": "dropout", "rate": 0.5},
+                     {"type": "dense", "units": "classes"}],
+         "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
+                      "optimizer": {"type": "adam", "lr": 0.001}}})"},
+    {"resnet", "A small ResNet: a conv stem, two residual blocks (the second halves the size "
+               "with a 1×1 projection shortcut), global average pooling.",
+     R"({"name": "Small ResNet",
+         "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
+         "network": [{"type": "conv2d", "filters": 16, "kernel": 3, "padding": 1},
+                     {"type": "batchnorm2d"}, {"type": "relu"},
+                     {"type": "residual", "layers": [
+                         {"type": "conv2d", "filters": 16, "kernel": 3, "padding": 1},
+                         {"type": "batchnorm2d"}, {"type": "relu"},
+                         {"type": "conv2d", "filters": 16, "kernel": 3, "padding": 1},
+                         {"type": "batchnorm2d"}]},
+                     {"type": "residual", "layers": [
+                         {"type": "conv2d", "filters": 32, "kernel": 3, "padding": 1,
+                          "stride": 2},
+                         {"type": "batchnorm2d"}, {"type": "relu"},
+                         {"type": "conv2d", "filters": 32, "kernel": 3, "padding": 1},
+                         {"type": "batchnorm2d"}]},
+                     {"type": "global_avgpool"},
+                     {"type": "dense", "units": "classes"}],
          "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
                       "optimizer": {"type": "adam", "lr": 0.001}}})"},
 }};

@@ -1,6 +1,7 @@
 // The network builder driven as a student drives it: palette double-clicks, the Add and
 // list buttons, typing into the property editor, a drop on the layer list, presets and
 // undo/redo; checked against the document's network and the engine's own numbers.
+
 #include "datasets/DataConfig.h"
 #include "datasets/Prepare.h"
 #include "engine/Experiment.h"
@@ -17,10 +18,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenu>
 #include <QMimeData>
-#include <QPushButton>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QTreeView>
@@ -112,7 +111,8 @@ struct Fixture {
         const QModelIndex index = model()->indexOf(path);
         QVERIFY(index.isValid());
         tree()->scrollTo(index);
-        QTest::mouseClick(tree()->viewport(), Qt::LeftButton, {}, tree()->visualRect(index).center());
+        QTest::mouseClick(tree()->viewport(), Qt::LeftButton, {},
+                          tree()->visualRect(index).center());
         QCOMPARE(panel.selectedPath(), path);
     }
     // Lets freshly built editors get their geometry, as they have long before a user
@@ -150,7 +150,8 @@ struct Fixture {
         QVERIFY(drop.isAccepted());
     }
     void choosePreset(const QString& name) {
-        auto* action = find<QToolButton>("presetButton")->menu()->findChild<QAction*>("preset_" + name);
+        auto* action =
+            find<QToolButton>("presetButton")->menu()->findChild<QAction*>("preset_" + name);
         QVERIFY(action);
         action->trigger();
     }
@@ -209,9 +210,10 @@ void BuilderPanelTest::buildsAnMlpFromTheEmptyNetwork() {
 
 void BuilderPanelTest::addButtonInsertsAfterTheSelection() {
     Fixture f;
-    QCOMPARE(f.network(), QString("dense(units=64) relu dense(units=64) relu dense(units=classes)"));
+    QCOMPARE(f.network(),
+             QString("dense(units=64) relu dense(units=64) relu dense(units=classes)"));
     auto* palette = f.find<LayerPalette>("palette");
-    QVERIFY(!f.find<QPushButton>("addButton")->isEnabled());
+    QVERIFY(!f.find<QAbstractButton>("addButton")->isEnabled());
     QTreeWidgetItem* dropout = palette->itemForKind("dropout");
     palette->scrollToItem(dropout);
     QTest::mouseClick(palette->viewport(), Qt::LeftButton, {},
@@ -230,7 +232,7 @@ void BuilderPanelTest::movesLayersWithButtonsAndDrops() {
     QCOMPARE(f.network(), QString("flatten dense(units=256) relu dense(units=128) relu "
                                   "dense(units=classes)"));
     f.clickRow({3});
-    QVERIFY(f.find<QPushButton>("moveUpButton")->isEnabled());
+    QVERIFY(f.find<QAbstractButton>("moveUpButton")->isEnabled());
     f.click("moveUpButton");
     QCOMPARE(f.network(), QString("flatten dense(units=256) dense(units=128) relu relu "
                                   "dense(units=classes)"));
@@ -240,9 +242,9 @@ void BuilderPanelTest::movesLayersWithButtonsAndDrops() {
     QCOMPARE(f.network(), QString("flatten dense(units=256) relu relu dense(units=128) "
                                   "dense(units=classes)"));
     f.clickRow({5});
-    QVERIFY(!f.find<QPushButton>("moveDownButton")->isEnabled());
+    QVERIFY(!f.find<QAbstractButton>("moveDownButton")->isEnabled());
     f.clickRow({0});
-    QVERIFY(!f.find<QPushButton>("moveUpButton")->isEnabled());
+    QVERIFY(!f.find<QAbstractButton>("moveUpButton")->isEnabled());
 
     // A drag of row 0 (flatten) dropped on the lower part of row 2: it lands after it.
     std::unique_ptr<QMimeData> mime(f.model()->mimeData({f.model()->indexOf({0})}));
@@ -318,7 +320,8 @@ void BuilderPanelTest::floatAndChoiceSettings() {
     auto* init = qobject_cast<QComboBox*>(
         f.find<LayerPropertyEditor>("propertyEditor")->fieldEditor("init"));
     QVERIFY(init);
-    QVERIFY(init->itemData(init->findText("he_normal"), Qt::ToolTipRole).toString().contains("ReLU"));
+    QVERIFY(
+        init->itemData(init->findText("he_normal"), Qt::ToolTipRole).toString().contains("ReLU"));
     init->setFocus();
     QTest::keyClick(init, Qt::Key_End);
     QCOMPARE(init->currentText(), QString("transformer"));
@@ -343,9 +346,8 @@ void BuilderPanelTest::showsCnnShapesAndParameters() {
     Fixture f;
     f.document.setPreparedData(imageData());
     f.choosePreset("lenet5");
-    const QStringList shapes = {"6×28×28", "6×28×28", "6×14×14", "16×10×10", "16×10×10",
-                                "16×5×5",  "400",     "120",     "120",       "84",
-                                "84",      "10"};
+    const QStringList shapes = {"6×28×28", "6×28×28", "6×14×14", "16×10×10", "16×10×10", "16×5×5",
+                                "400",     "120",     "120",     "84",       "84",       "10"};
     QCOMPARE(f.model()->rowCount(), shapes.size());
     for (int i = 0; i < shapes.size(); ++i) {
         QCOMPARE(f.cell({i}, LayerTreeModel::OutputColumn), shapes[i]);
@@ -377,7 +379,8 @@ void BuilderPanelTest::showsWhyTheNetworkIsInvalid() {
     QVERIFY(f.model()->data(bad, Qt::BackgroundRole).value<QBrush>().color().red() > 200);
     QVERIFY(f.model()->data(bad, Qt::ToolTipRole).toString().contains("add a flatten layer"));
     QCOMPARE(f.cell({1}, LayerTreeModel::OutputColumn), QString("?"));
-    QCOMPARE(f.find<QLabel>("totalParams")->text(), QString("Total: unknown until every layer fits"));
+    QCOMPARE(f.find<QLabel>("totalParams")->text(),
+             QString("Total: unknown until every layer fits"));
 
     // A flatten in front fixes it.
     f.clickRow({0});

@@ -16,6 +16,7 @@
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 
 #include <cmath>
 #include <random>
@@ -116,6 +117,18 @@ private slots:
         panel.addMetrics(more);
         QCOMPARE(loss.points(CurvesPanel::kTrainLossRaw).size(), size_t(4));
         QCOMPARE(loss.points(CurvesPanel::kTrainLossRaw).back().y(), 1.7);
+    }
+
+    void followsASession() {
+        ExperimentDocument document;
+        TrainingSession session(document);
+        CurvesPanel panel;
+        panel.connectSession(session);
+        emit session.metrics(syntheticRun(50, 10));
+        QCOMPARE(panel.lossChart().points(CurvesPanel::kTrainLossRaw).size(), size_t(50));
+        emit session.runStarted();
+        QVERIFY(panel.lossChart().points(CurvesPanel::kTrainLossRaw).empty());
+        QVERIFY(panel.learningRateChart().points(CurvesPanel::kLearningRate).empty());
     }
 
     void redrawsAreCoalesced() {
@@ -228,7 +241,8 @@ private slots:
         const LineChart& loss = panel.lossChart();
         QCOMPARE(loss.points(CurvesPanel::kTrainLossRaw).size(), size_t(20000));
         const int drawn = loss.displayedPoints(CurvesPanel::kTrainLossRaw).size();
-        QVERIFY2(drawn > 100 && drawn <= 2 * (loss.width() + 64), qPrintable(QString::number(drawn)));
+        QVERIFY2(drawn > 100 && drawn <= 2 * (loss.width() + 64),
+                 qPrintable(QString::number(drawn)));
         // The largest loss is drawn.
         double maxLoss = 0.0;
         for (const QPointF& p : loss.points(CurvesPanel::kTrainLossRaw)) {
@@ -332,6 +346,12 @@ private slots:
         QVERIFY(hit.has_value());
         QCOMPARE(hit->value, QPointF(40, 8.0));
         QVERIFY(!chart.pointNear(QPoint(2, 2)).has_value());
+        // Moving the mouse there shows the exact values.
+        QWidget* viewport = chart.findChild<QChartView*>()->viewport();
+        QTest::mouseMove(viewport, viewport->mapFrom(&chart, at.toPoint()));
+        QTRY_VERIFY(QToolTip::text().contains("loss"));
+        QVERIFY(QToolTip::text().contains("40"));
+        QVERIFY(QToolTip::text().contains("8"));
     }
 
     void screenshot() {

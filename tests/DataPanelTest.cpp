@@ -372,6 +372,16 @@ void DataPanelTest::screenshots() {
     const QString fashion = QDir::temp().filePath("data_fashion.png");
     QVERIFY(panel.grab().save(fashion));
     qInfo("wrote %s", qPrintable(fashion));
+
+    // Presentation mode enlarges the application font; the panel must still fit 380 px.
+    QFont large = panel.font();
+    large.setPointSizeF(large.pointSizeF() * 1.6);
+    panel.setFont(large);
+    panel.resize(380, 3000);
+    QTest::qWait(200);
+    const QString presentation = QDir::temp().filePath("data_presentation.png");
+    QVERIFY(panel.grab().save(presentation));
+    qInfo("wrote %s", qPrintable(presentation));
 }
 
 QTEST_MAIN(DataPanelTest)

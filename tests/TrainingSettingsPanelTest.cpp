@@ -151,6 +151,21 @@ private slots:
         QCOMPARE(field<QComboBox>(panel, "optimizer")->currentData().toString(),
                  QString("nesterov"));
 
+        // Passing through a field without typing changes nothing, even where the field
+        // shows a rounded value.
+        config = document.training();
+        config.regularization.l2 = 0.000123456789;
+        document.setTraining(config, "Load settings");
+        const int before = document.undoStack()->count();
+        auto* l2 = field<QLineEdit>(panel, "l2");
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        l2->setFocus();
+        QTest::keyClick(l2, Qt::Key_Return);
+        field<QLineEdit>(panel, "l1")->setFocus();
+        QCOMPARE(document.undoStack()->count(), before);
+        QCOMPARE(document.training().regularization.l2, 0.000123456789);
+
         // A spin box edit is one command named after the setting.
         auto* batch = field<QSpinBox>(panel, "batchSize");
         batch->setFocus();
@@ -245,7 +260,7 @@ private slots:
         config.schedule.kind = ScheduleKind::WarmupCosine;
         config.schedule.warmupEpochs = 10;
         document.setTraining(config, "Change schedule");
-        panel.resize(420, 960);
+        panel.resize(370, 960);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         field<LineChart>(panel, "schedulePlot")->refreshNow();

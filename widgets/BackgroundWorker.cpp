@@ -38,11 +38,6 @@ void BackgroundWorker::post(std::function<void()> fn) {
     QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection);
 }
 
-bool BackgroundWorker::busy() const {
-    std::lock_guard lock(m_mutex);
-    return m_running || m_waiting.has_value() || m_undelivered > 0;
-}
-
 void BackgroundWorker::run(std::stop_token workerStop) {
     for (;;) {
         Job job;
@@ -56,7 +51,6 @@ void BackgroundWorker::run(std::stop_token workerStop) {
             m_waiting.reset();
             m_runningStop = std::stop_source();
             jobStop = m_runningStop.get_token();
-            m_running = true;
         }
         Continuation continuation;
         try {
@@ -64,20 +58,8 @@ void BackgroundWorker::run(std::stop_token workerStop) {
         } catch (...) {
             continuation = nullptr;
         }
-        std::lock_guard lock(m_mutex);
-        m_running = false;
         if (continuation) {
-            ++m_undelivered;
-            QMetaObject::invokeMethod(
-                this,
-                [this, continuation = std::move(continuation)] {
-                    {
-                        std::lock_guard guard(m_mutex);
-                        --m_undelivered;
-                    }
-                    continuation();
-                },
-                Qt::QueuedConnection);
+            post(std::move(continuation));
         }
     }
 }

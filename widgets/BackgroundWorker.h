@@ -41,19 +41,14 @@ public:
     void cancel();
     // Runs `fn` on the GUI thread; callable from the worker thread.
     void post(std::function<void()> fn);
-    // A job is running or waiting (GUI thread: the continuation of the last job has not
-    // run yet counts as running).
-    bool busy() const;
 
 private:
     void run(std::stop_token workerStop);
 
-    mutable std::mutex m_mutex;
+    std::mutex m_mutex;
     std::condition_variable_any m_wake;
     std::optional<Job> m_waiting;
     std::stop_source m_runningStop;
-    bool m_running = false;
-    int m_undelivered = 0;  // GUI thread: continuations posted but not yet run
     std::jthread m_thread;
 };
 

@@ -6,11 +6,11 @@
 #include "widgets/LayerPalette.h"
 #include "widgets/LayerPropertyEditor.h"
 #include "widgets/LayerTreeModel.h"
+#include "widgets/LayerTreeView.h"
 
 #include <QAction>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
@@ -19,10 +19,8 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QStyle>
-#include <QStyledItemDelegate>
 #include <QTimer>
 #include <QToolButton>
-#include <QTreeView>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -40,6 +38,16 @@ bool isToy2d(const std::string& source) {
     return std::find(kinds.begin(), kinds.end(), source) != kinds.end();
 }
 
+QToolButton* makeToolButton(const QString& text, const QString& tip, const QString& name,
+                            QWidget* parent) {
+    auto* button = new QToolButton(parent);
+    button->setText(text);
+    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    button->setToolTip(richTooltip(tip));
+    button->setObjectName(name);
+    return button;
+}
+
 QPushButton* makeButton(const QString& text, const QString& tip, const QString& name,
                         QWidget* parent) {
     auto* button = new QPushButton(text, parent);
@@ -47,30 +55,6 @@ QPushButton* makeButton(const QString& text, const QString& tip, const QString& 
     button->setObjectName(name);
     return button;
 }
-
-// Gives wrapped text the height it takes at the column's actual width: QTreeView asks
-// delegates for a row's height without one, which leaves long wrapped rows cut off.
-class WrappingDelegate : public QStyledItemDelegate {
-public:
-    explicit WrappingDelegate(QTreeView* view) : QStyledItemDelegate(view), m_view(view) {}
-
-    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
-        QStyleOptionViewItem opt = option;
-        initStyleOption(&opt, index);
-        int width = m_view->header()->sectionSize(index.column());
-        if (index.column() == 0) {
-            for (QModelIndex p = index.parent(); p.isValid(); p = p.parent()) {
-                width -= m_view->indentation();
-            }
-        }
-        opt.rect.setWidth(std::max(width, 1));
-        const QWidget* widget = opt.widget ? opt.widget : m_view;
-        return widget->style()->sizeFromContents(QStyle::CT_ItemViewItem, &opt, QSize(), widget);
-    }
-
-private:
-    QTreeView* m_view;
-};
 
 QToolButton* makeUndoButton(QAction* action, const QString& text, QStyle::StandardPixmap icon,
                             const QString& name, QWidget* parent) {
@@ -83,9 +67,10 @@ QToolButton* makeUndoButton(QAction* action, const QString& text, QStyle::Standa
     button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     const auto sync = [button, action] {
         button->setEnabled(action->isEnabled());
-        button->setToolTip(action->isEnabled() ? action->text()
-                                               : QObject::tr("Nothing to %1 in this experiment")
-                                                     .arg(button->text().toLower()));
+        button->setToolTip(
+            action->isEnabled()
+                ? action->text()
+                : QObject::tr("Nothing to %1 in this experiment").arg(button->text().toLower()));
     };
     QObject::connect(action, &QAction::changed, button, sync);
     QObject::connect(button, &QToolButton::clicked, action, &QAction::trigger);
@@ -132,57 +117,38 @@ BuilderPanel::BuilderPanel(ExperimentDocument& document, QWidget* parent)
 
     // Layer list.
     m_model = new LayerTreeModel(this);
-    m_tree = new QTreeView(this);
+    m_tree = new LayerTreeView(m_model, this);
     m_tree->setObjectName("layerTree");
-    m_tree->setModel(m_model);
     m_tree->setToolTip(richTooltip(
         tr("The network, input at the top. Drag a row to reorder it; drop a layer onto a "
            "residual block to nest it. Red rows do not fit their input: hover for why.")));
-    m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_tree->setDragEnabled(true);
-    m_tree->setAcceptDrops(true);
-    m_tree->setDropIndicatorShown(true);
-    m_tree->setDragDropMode(QAbstractItemView::DragDrop);
-    m_tree->setDefaultDropAction(Qt::MoveAction);
-    // Long settings ("conv2d 16, kernel=3, padding=1") wrap onto a second line rather
-    // than being cut off in a narrow dock.
-    m_tree->setWordWrap(true);
-    m_tree->setUniformRowHeights(false);
-    m_tree->setItemDelegate(new WrappingDelegate(m_tree));
-    auto* relayout = new QTimer(this);
-    relayout->setSingleShot(true);
-    connect(relayout, &QTimer::timeout, m_tree, &QTreeView::doItemsLayout);
-    connect(m_tree->header(), &QHeaderView::sectionResized, relayout,
-            qOverload<>(&QTimer::start));
-    m_tree->setAllColumnsShowFocus(true);
-    m_tree->setRootIsDecorated(false);
-    m_tree->setItemsExpandable(false);
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(LayerTreeModel::LayerColumn, QHeaderView::Stretch);
-    m_tree->header()->setSectionResizeMode(LayerTreeModel::OutputColumn,
-                                           QHeaderView::ResizeToContents);
-    m_tree->header()->setSectionResizeMode(LayerTreeModel::ParamsColumn,
-                                           QHeaderView::ResizeToContents);
 
-    m_removeButton = makeButton(tr("Remove"), tr("Delete the selected layer (key: Delete)."),
-                                "removeButton", this);
-    m_duplicateButton = makeButton(tr("Duplicate"),
-                                   tr("Insert a copy of the selected layer, with the same "
-                                      "settings, right after it."),
-                                   "duplicateButton", this);
-    m_upButton = makeButton(tr("Up"), tr("Move the selected layer one place toward the input."),
-                            "moveUpButton", this);
-    m_downButton = makeButton(tr("Down"),
-                              tr("Move the selected layer one place toward the output."),
-                              "moveDownButton", this);
+    m_removeButton = makeToolButton(tr("Remove"), tr("Delete the selected layer (key: Delete)."),
+                                    "removeButton", this);
+    m_duplicateButton = makeToolButton(tr("Duplicate"),
+                                       tr("Insert a copy of the selected layer, with the same "
+                                          "settings, right after it."),
+                                       "duplicateButton", this);
+    m_upButton =
+        makeToolButton(tr("Up"), tr("Move the selected layer up, one place toward the input."),
+                       "moveUpButton", this);
+    m_downButton =
+        makeToolButton(tr("Down"), tr("Move the selected layer down, one place toward the output."),
+                       "moveDownButton", this);
     auto* buttons = new QHBoxLayout;
     buttons->setSpacing(4);
-    for (QPushButton* b : {m_removeButton, m_duplicateButton, m_upButton, m_downButton}) {
-        b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-        b->setMinimumWidth(b->fontMetrics().horizontalAdvance(b->text()) + 12);
+    // Tool buttons: push buttons insist on a style minimum of 80 px each, which would
+    // make the row wider than a narrow dock; these are as wide as their text, which also
+    // keeps them readable when presentation mode enlarges the font.
+    for (QToolButton* b : {m_removeButton, m_duplicateButton, m_upButton, m_downButton}) {
+        b->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         buttons->addWidget(b, 1);
     }
+    for (QToolButton* b : {m_upButton, m_downButton}) {
+        b->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    }
+    m_upButton->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    m_downButton->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
 
     m_totalLabel = new QLabel(this);
     m_totalLabel->setObjectName("totalParams");
@@ -238,7 +204,7 @@ BuilderPanel::BuilderPanel(ExperimentDocument& document, QWidget* parent)
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 4);
     splitter->setStretchFactor(2, 3);
-    splitter->setSizes({200, 400, 300});
+    splitter->setSizes({180, 440, 280});
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -248,10 +214,10 @@ BuilderPanel::BuilderPanel(ExperimentDocument& document, QWidget* parent)
     connect(m_palette, &LayerPalette::currentKindChanged, this, &BuilderPanel::updateButtons);
     connect(m_addButton, &QPushButton::clicked, this,
             [this] { addLayer(m_palette->currentKind()); });
-    connect(m_removeButton, &QPushButton::clicked, this, &BuilderPanel::removeSelected);
-    connect(m_duplicateButton, &QPushButton::clicked, this, &BuilderPanel::duplicateSelected);
-    connect(m_upButton, &QPushButton::clicked, this, [this] { moveSelected(-1); });
-    connect(m_downButton, &QPushButton::clicked, this, [this] { moveSelected(+1); });
+    connect(m_removeButton, &QToolButton::clicked, this, &BuilderPanel::removeSelected);
+    connect(m_duplicateButton, &QToolButton::clicked, this, &BuilderPanel::duplicateSelected);
+    connect(m_upButton, &QToolButton::clicked, this, [this] { moveSelected(-1); });
+    connect(m_downButton, &QToolButton::clicked, this, [this] { moveSelected(+1); });
     auto* del = new QShortcut(QKeySequence::Delete, m_tree, nullptr, nullptr, Qt::WidgetShortcut);
     connect(del, &QShortcut::activated, this, &BuilderPanel::removeSelected);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
@@ -265,8 +231,8 @@ BuilderPanel::BuilderPanel(ExperimentDocument& document, QWidget* parent)
     // waits until that handling has returned.
     connect(m_model, &LayerTreeModel::moveRequested, this,
             [this](const LayerPath& from, const LayerPath& toParent, int row) {
-                QTimer::singleShot(0, this,
-                                   [this, from, toParent, row] { moveLayerTo(from, toParent, row); });
+                QTimer::singleShot(
+                    0, this, [this, from, toParent, row] { moveLayerTo(from, toParent, row); });
             });
     connect(m_model, &LayerTreeModel::insertRequested, this,
             [this](const QString& kind, const LayerPath& parent, int row) {
@@ -360,7 +326,6 @@ void BuilderPanel::refresh() {
     m_selectAfterChange.reset();
     m_refreshing = true;
     m_model->setNetwork(m_document.network(), m_check, outputs());
-    m_tree->expandAll();
     m_refreshing = false;
     m_editorPath.clear();
     selectPath(keep);
@@ -375,17 +340,16 @@ void BuilderPanel::refresh() {
 void BuilderPanel::updateLabels() {
     const QLocale english(QLocale::English);
     if (m_check.error.empty() && !m_document.network().empty()) {
-        m_totalLabel->setText(tr("Total: %1 parameters")
-                                  .arg(english.toString(static_cast<qlonglong>(
-                                      m_check.totalParameters))));
+        m_totalLabel->setText(
+            tr("Total: %1 parameters")
+                .arg(english.toString(static_cast<qlonglong>(m_check.totalParameters))));
     } else {
         m_totalLabel->setText(tr("Total: unknown until every layer fits"));
     }
     const QString shape = QString::fromStdString(shapeText(inputShape()));
     if (usesLoadedData()) {
-        m_inputLabel->setText(tr("Input per sample: %1 (the loaded data), %2 outputs")
-                                  .arg(shape)
-                                  .arg(outputs()));
+        m_inputLabel->setText(
+            tr("Input per sample: %1 (the loaded data), %2 outputs").arg(shape).arg(outputs()));
     } else {
         m_inputLabel->setText(tr("No data loaded yet: shapes assume an input of %1 and %2 "
                                  "outputs.")
@@ -485,8 +449,7 @@ void BuilderPanel::addLayer(const QString& kind) {
         insertLayerAt(kind, {}, -1);
         return;
     }
-    insertLayerAt(kind, LayerPath(m_selected.begin(), m_selected.end() - 1),
-                  m_selected.back() + 1);
+    insertLayerAt(kind, LayerPath(m_selected.begin(), m_selected.end() - 1), m_selected.back() + 1);
 }
 
 void BuilderPanel::insertLayerAt(const QString& kind, const LayerPath& parent, int row) {
@@ -496,7 +459,8 @@ void BuilderPanel::insertLayerAt(const QString& kind, const LayerPath& parent, i
         return;
     }
     const int at = row < 0 ? static_cast<int>(childrenOf(specs, parent).size()) : row;
-    const LayerPath path = insertLayer(specs, parent, at, starterLayer(*info, inputShapeAt(parent, at)));
+    const LayerPath path =
+        insertLayer(specs, parent, at, starterLayer(*info, inputShapeAt(parent, at)));
     applyEdit(specs, tr("Add %1 layer").arg(kind), path);
 }
 
@@ -535,8 +499,8 @@ void BuilderPanel::moveSelected(int delta) {
     const auto moved = moveLayer(specs, m_selected, parent, delta < 0 ? target : target + 1);
     if (moved) {
         const QString kind = QString::fromStdString(layerAt(specs, *moved).kind);
-        applyEdit(specs, delta < 0 ? tr("Move %1 layer up").arg(kind)
-                                   : tr("Move %1 layer down").arg(kind),
+        applyEdit(specs,
+                  delta < 0 ? tr("Move %1 layer up").arg(kind) : tr("Move %1 layer down").arg(kind),
                   *moved);
     }
 }

@@ -4,10 +4,10 @@
 //   palette     layer kinds by category (LayerPalette); double-click or Add inserts after
 //               the selected layer, or drag a kind into the list
 //   layer list  one row per layer with its settings, output shape per sample and
-//               parameter count (LayerTreeModel); a residual block's layers are indented
-//               under it; red rows do not build, with the reason as tooltip; Remove,
-//               Duplicate, Move up/down and drag and drop reorder; below it the total
-//               parameter count and, in red, why the network cannot train
+//               parameter count (LayerTreeModel in a LayerTreeView); a residual block's
+//               layers are indented under it; red rows do not build, with the reason as
+//               tooltip; Remove, Duplicate, Move up/down and drag and drop reorder; below
+//               it the total parameter count and, in red, why the network cannot train
 //   editor      the selected layer's settings (LayerPropertyEditor)
 //   presets     replace the network with a built-in one; Undo/Redo of the document
 //
@@ -34,7 +34,6 @@
 class QLabel;
 class QPushButton;
 class QToolButton;
-class QTreeView;
 
 namespace dlab::ui {
 
@@ -42,6 +41,7 @@ class ExperimentDocument;
 class LayerPalette;
 class LayerPropertyEditor;
 class LayerTreeModel;
+class LayerTreeView;
 
 class BuilderPanel : public QWidget {
     Q_OBJECT
@@ -91,11 +91,11 @@ private:
     LayerPalette* m_palette;
     QPushButton* m_addButton;
     LayerTreeModel* m_model;
-    QTreeView* m_tree;
-    QPushButton* m_removeButton;
-    QPushButton* m_duplicateButton;
-    QPushButton* m_upButton;
-    QPushButton* m_downButton;
+    LayerTreeView* m_tree;
+    QToolButton* m_removeButton;
+    QToolButton* m_duplicateButton;
+    QToolButton* m_upButton;
+    QToolButton* m_downButton;
     QLabel* m_totalLabel;
     QLabel* m_inputLabel;
     QLabel* m_errorLabel;

@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 
 #include <limits>
 
@@ -44,6 +45,15 @@ void ChartView::leaveEvent(QEvent* event) {
         mouseLeft();
     }
     QChartView::leaveEvent(event);
+}
+
+bool ChartView::viewportEvent(QEvent* event) {
+    if (event->type() == QEvent::ToolTip && m_overlay.hover && !m_overlay.hoverText.isEmpty()) {
+        QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), m_overlay.hoverText,
+                           this);
+        return true;
+    }
+    return QChartView::viewportEvent(event);
 }
 
 void ChartView::drawForeground(QPainter* painter, const QRectF& rect) {
@@ -89,7 +99,7 @@ void ChartView::paintOverlay(QPainter& painter) const {
             const double left = std::min(x + 3.0, area.right() - width - 2.0);
             const QRectF box(left - 2.0, area.top() + 1.0, width + 4.0, metrics.height() + 2.0);
             painter.setPen(Qt::NoPen);
-            painter.setBrush(withAlpha(palette().color(QPalette::Base), 0.85));
+            painter.setBrush(withAlpha(palette().color(QPalette::Base), 0.65));
             painter.drawRect(box);
             painter.setPen(withAlpha(text, 0.8));
             painter.drawText(QPointF(left, box.top() + 1.0 + metrics.ascent()), marker.label);

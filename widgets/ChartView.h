@@ -3,9 +3,10 @@
 // over the chart (vertical marker lines with labels, a dot on the hovered point, a
 // placeholder while there is no data) and reports the mouse to its owner.
 //
-// Overlay positions are data values; `toChart` (set by the owner) maps them to chart
-// coordinates at paint time, so the overlay follows resizes and axis changes without
-// being recomputed. GUI thread only.
+// While the mouse rests on a point, its values stay up as the tooltip rather than the
+// chart's general one. Overlay positions are data values; `toChart` (set by the owner)
+// maps them to chart coordinates at paint time, so the overlay follows resizes and axis
+// changes without being recomputed. GUI thread only.
 
 #include <QChartView>
 #include <QColor>
@@ -26,10 +27,11 @@ public:
     };
     struct Overlay {
         std::vector<Marker> markers;
-        QString placeholder;               // drawn only while it is not empty
-        std::optional<QPointF> hover;      // a data value
+        QString placeholder;           // drawn only while it is not empty
+        std::optional<QPointF> hover;  // a data value
         QColor hoverColor;
-        double scale = 1.0;                // line and font scale (presentation mode)
+        QString hoverText;             // the tooltip while the mouse rests on it
+        double scale = 1.0;            // line and font scale (presentation mode)
         bool markerLabels = true;
     };
 
@@ -49,6 +51,7 @@ public:
 protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
     void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:

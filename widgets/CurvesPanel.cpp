@@ -157,7 +157,10 @@ void CurvesPanel::addMetrics(const MetricsBatch& batch) {
     for (const StepRecord& r : batch.steps) {
         const double x = static_cast<double>(r.step);
         raw.emplace_back(x, r.loss);
-        smoothed.emplace_back(x, m_lossEma.add(r.loss));
+        // One non-finite loss would poison every later average; the raw curve shows it.
+        if (std::isfinite(r.loss)) {
+            smoothed.emplace_back(x, m_lossEma.add(r.loss));
+        }
         rates.emplace_back(x, r.learningRate);
         if (r.accuracy >= 0.0) {
             m_rawAccuracy.emplace_back(x, r.accuracy);
@@ -246,7 +249,9 @@ void CurvesPanel::recomputeSmoothed() {
         std::vector<QPointF> out;
         out.reserve(raw.size());
         for (const QPointF& p : raw) {
-            out.emplace_back(p.x(), ema.add(p.y()));
+            if (std::isfinite(p.y())) {
+                out.emplace_back(p.x(), ema.add(p.y()));
+            }
         }
         return out;
     };

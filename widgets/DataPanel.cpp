@@ -117,6 +117,7 @@ void DataPanel::buildUi() {
     m_error = new QLabel(content);
     m_error->setObjectName("errorLabel");
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setToolTip(tr("Why the last load failed. The data loaded before is still in use."));
     setTextColour(m_error, errorColour());
@@ -126,6 +127,7 @@ void DataPanel::buildUi() {
     m_warnings = new QLabel(content);
     m_warnings->setObjectName("warningLabel");
     m_warnings->setWordWrap(true);
+    m_warnings->setTextFormat(Qt::RichText);
     m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_warnings->setToolTip(tr("What the loader noticed and worked around (resized images, "
                               "ignored files, …). The data loaded anyway."));
@@ -373,7 +375,8 @@ void DataPanel::onFailed(uint64_t generation, const QString& text) {
     m_pending.reset();
     setProgressVisible(false);
     syncControls(m_document.dataConfig());
-    showError(m_loaded ? tr("Could not load the data (the data loaded before is still in use): %1").arg(text)
+    showError(m_loaded ? tr("Could not load the data: %1\nThe data loaded before is still in use.")
+                             .arg(text)
                        : tr("Could not load the data: %1").arg(text));
     emit loadFinished(false);
 }
@@ -475,6 +478,9 @@ void DataPanel::showData(const LoadedData& data) {
     m_skipped->clear();
     for (size_t i = 0; i < skipped.size() && i < static_cast<size_t>(kMaxSkippedListed); ++i) {
         m_skipped->addItem(QString::fromStdString(skipped[i]));
+    }
+    if (skipped.size() > static_cast<size_t>(kMaxSkippedListed)) {
+        m_skipped->addItem(tr("… and %1 more").arg(skipped.size() - kMaxSkippedListed));
     }
     m_skippedToggle->setText(skipped.size() == 1
                                  ? tr("1 file could not be read")

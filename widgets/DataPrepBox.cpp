@@ -16,18 +16,18 @@ struct NormalizationChoice {
 };
 
 const NormalizationChoice kNormalizations[] = {
-    {"none", "None — raw values",
+    {"none", "None",
      "Use the values as loaded: pixels 0 to 255, features as in the file. Large raw inputs "
      "make training slow and unstable."},
     {"unit", "Scale to [0, 1]",
      "Divide pixels by 255 (features: min–max per feature) so every input lies in [0, 1]."},
-    {"mean_image", "Subtract the mean image",
+    {"mean_image", "Mean image",
      "Scale to [0, 1], then subtract the average training image, pixel by pixel: the data "
      "is centred on zero (CS231n's 'mean image')."},
-    {"channel_mean", "Subtract the channel mean",
+    {"channel_mean", "Channel mean",
      "Scale to [0, 1], then subtract each channel's mean over the training set (one number "
      "per colour channel or feature, as VGG does)."},
-    {"standardize", "Standardize (mean 0, std 1)",
+    {"standardize", "Standardize",
      "Scale to [0, 1], then (x − mean) / std per channel or feature: zero mean and unit "
      "variance. The usual default; statistics come from the training split only."},
 };

@@ -26,28 +26,28 @@ struct BuiltinSet {
 };
 
 const BuiltinSet kBuiltins[] = {
-    {"circle", "Circle — a disc inside a ring",
+    {"circle", "Circle",
      "Two classes: points inside radius 0.5, and a ring around them. No straight line separates "
      "them; one hidden layer can."},
-    {"xor", "XOR — opposite quadrants",
+    {"xor", "XOR",
      "Two classes by the sign of x1·x2: opposite quadrants share a class. The classic problem a "
      "single neuron cannot solve."},
-    {"blobs", "Blobs — Gaussian clusters",
+    {"blobs", "Blobs",
      "One Gaussian cluster per class, placed around a circle: nearly linearly separable, a good "
      "first test for a linear classifier."},
-    {"spiral", "Spiral — interleaved arms",
+    {"spiral", "Spiral",
      "CS231n's spiral: one arm per class winding around the centre. A linear classifier fails; "
      "an MLP with enough hidden units learns it."},
-    {"moons", "Moons — two half circles",
+    {"moons", "Moons",
      "scikit-learn's two interleaving half moons: two classes with a curved boundary."},
-    {"plane", "Plane — regression",
+    {"plane", "Plane (regression)",
      "Regression: y = 0.8·x1 − 0.5·x2 plus noise. A linear model fits it exactly."},
-    {"bump", "Bump — regression",
+    {"bump", "Bump (regression)",
      "Regression: a Gaussian bump y = exp(−(x1² + x2²) / 0.25), 1 at the centre and near 0 at "
      "the corners."},
-    {"sine", "Sine — regression",
+    {"sine", "Sine (regression)",
      "Regression: y = sin(π·x1)·cos(π·x2), a saddle pattern that a linear model cannot follow."},
-    {"fashion-mnist", "Fashion-MNIST — clothing images",
+    {"fashion-mnist", "Fashion-MNIST (images)",
      "Zalando's 28×28 grey images of 10 kinds of clothing (T-shirt, trouser, …, ankle boot): "
      "60 000 for training and 10 000 for testing."},
 };

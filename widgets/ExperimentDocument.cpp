@@ -68,6 +68,21 @@ void ExperimentDocument::setDataConfig(const data::DataConfig& config, const QSt
         [this, config] { applyDataConfig(config); }));
 }
 
+void ExperimentDocument::applyDevice(const std::string& device) {
+    m_experiment.device = device;
+    emit trainingChanged();
+}
+
+void ExperimentDocument::setDevice(const QString& device, const QString& what) {
+    const std::string before = m_experiment.device;
+    const std::string after = device.toStdString();
+    if (before == after) {
+        return;
+    }
+    m_undo.push(new DocumentCommand(
+        what, [this, before] { applyDevice(before); }, [this, after] { applyDevice(after); }));
+}
+
 void ExperimentDocument::setName(const QString& name) {
     if (name.toStdString() == m_experiment.name) {
         return;

@@ -40,6 +40,8 @@ public:
     void setTraining(const TrainConfig& training, const QString& what);
     void setDataConfig(const data::DataConfig& config, const QString& what);
     void setName(const QString& name);
+    // "cpu" or "cuda"; undoable like the other settings.
+    void setDevice(const QString& device, const QString& what);
     QUndoStack* undoStack() { return &m_undo; }
 
     // Replaces everything (New, Open, a preset); clears undo history.
@@ -76,6 +78,7 @@ private:
     void applyNetwork(const std::vector<LayerSpec>& network);
     void applyTraining(const TrainConfig& training);
     void applyDataConfig(const data::DataConfig& config);
+    void applyDevice(const std::string& device);
 
     Experiment m_experiment;
     data::DataConfig m_dataConfig;

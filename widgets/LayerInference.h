@@ -19,9 +19,9 @@
 namespace dlab::ui {
 
 struct LayerCheck {
-    std::optional<Shape> output;  // per sample, no batch dim; empty when unknown
-    int64_t parameters = 0;       // including a block's nested layers and shortcut
-    std::string error;            // why this layer does not build; empty when it does
+    std::optional<Shape> output;   // per sample, no batch dim; empty when unknown
+    int64_t parameters = 0;        // including a block's nested layers and shortcut
+    std::string error;             // why this layer does not build; empty when it does
     std::vector<LayerCheck> body;  // one per nested layer of a block
 };
 

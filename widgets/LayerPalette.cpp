@@ -28,7 +28,8 @@ const Category kCategories[] = {
      "networks trainable."},
     {"activation", "Activation",
      "Nonlinearities applied element by element; without them stacked layers stay linear."},
-    {"block", "Blocks", "Layers that contain other layers (drop layers onto a block to nest them)."},
+    {"block", "Blocks",
+     "Layers that contain other layers (drop layers onto a block to nest them)."},
 };
 
 QString richTooltip(const std::string& text) {
@@ -46,8 +47,9 @@ LayerPalette::LayerPalette(QWidget* parent) : QTreeWidget(parent) {
     setDragDropMode(QAbstractItemView::DragOnly);
     setDefaultDropAction(Qt::CopyAction);
     setSelectionMode(QAbstractItemView::SingleSelection);
-    setToolTip(tr("Layer kinds. Double-click one (or select it and press Add) to insert it "
-                  "after the selected layer, or drag it into the network."));
+    setToolTip(
+        tr("Layer kinds. Double-click one (or select it and press Add) to insert it "
+           "after the selected layer, or drag it into the network."));
 
     std::map<std::string, QTreeWidgetItem*> groups;
     const auto groupFor = [this, &groups](const std::string& name) {
@@ -73,8 +75,8 @@ LayerPalette::LayerPalette(QWidget* parent) : QTreeWidget(parent) {
         groupFor(c.name);
     }
     for (const LayerInfo* info : LayerRegistry::instance().all()) {
-        auto* item = new QTreeWidgetItem(groupFor(info->category),
-                                         {QString::fromStdString(info->kind)});
+        auto* item =
+            new QTreeWidgetItem(groupFor(info->category), {QString::fromStdString(info->kind)});
         item->setData(0, Qt::UserRole, QString::fromStdString(info->kind));
         item->setToolTip(0, richTooltip(info->help));
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
@@ -111,6 +113,10 @@ QTreeWidgetItem* LayerPalette::itemForKind(const QString& kind) const {
         }
     }
     return nullptr;
+}
+
+Qt::DropActions LayerPalette::supportedDropActions() const {
+    return Qt::CopyAction;
 }
 
 QStringList LayerPalette::mimeTypes() const {

@@ -24,6 +24,9 @@ signals:
     void currentKindChanged(const QString& kind);
 
 protected:
+    // Copy only: a drag that ended as a move would let the view delete the kind from
+    // the palette.
+    Qt::DropActions supportedDropActions() const override;
     QStringList mimeTypes() const override;
     QMimeData* mimeData(const QList<QTreeWidgetItem*>& items) const override;
 };

@@ -174,85 +174,84 @@ QWidget* LayerPropertyEditor::makeEditor(Field& field) {
     const QString name = QString::fromStdString(s.name);
     const size_t index = static_cast<size_t>(&field - m_fields.data());
     switch (s.type) {
-    case SettingType::Int: {
-        field.spin = new QSpinBox(m_form);
-        field.spin->setObjectName("setting_" + name);
-        field.spin->setRange(static_cast<int>(std::max(s.min, static_cast<double>(INT_MIN))),
-                             static_cast<int>(std::min(s.max, static_cast<double>(INT_MAX))));
-        field.spin->setKeyboardTracking(false);
-        field.spin->setAccelerated(true);
-        field.spin->setToolTip(tip);
-        connect(field.spin, &QSpinBox::valueChanged, this, [this, index](int v) {
-            setPending(m_fields[index].info, QString::number(v));
-        });
-        connect(field.spin, &QSpinBox::editingFinished, this,
-                &LayerPropertyEditor::commitPending);
-        if (s.name != "units") {
-            return field.spin;
+        case SettingType::Int: {
+            field.spin = new QSpinBox(m_form);
+            field.spin->setObjectName("setting_" + name);
+            field.spin->setRange(static_cast<int>(std::max(s.min, static_cast<double>(INT_MIN))),
+                                 static_cast<int>(std::min(s.max, static_cast<double>(INT_MAX))));
+            field.spin->setKeyboardTracking(false);
+            field.spin->setAccelerated(true);
+            field.spin->setToolTip(tip);
+            connect(field.spin, &QSpinBox::valueChanged, this,
+                    [this, index](int v) { setPending(m_fields[index].info, QString::number(v)); });
+            connect(field.spin, &QSpinBox::editingFinished, this,
+                    &LayerPropertyEditor::commitPending);
+            if (s.name != "units") {
+                return field.spin;
+            }
+            auto* row = new QWidget(m_form);
+            auto* h = new QHBoxLayout(row);
+            h->setContentsMargins(0, 0, 0, 0);
+            field.classes = new QCheckBox(tr("= number of classes"), row);
+            field.classes->setObjectName("classes_" + name);
+            field.classes->setToolTip(richTooltip(
+                tr("Use as many units as the data has classes (or regression targets), so the "
+                   "same network fits any data set. Saved as \"classes\".")));
+            connect(field.classes, &QCheckBox::clicked, this, [this, index](bool on) {
+                m_commitTimer.stop();
+                m_pendingName.clear();
+                const Field& f = m_fields[index];
+                f.spin->setEnabled(!on);
+                report(f.info, on ? QStringLiteral("classes") : QString::number(f.spin->value()));
+            });
+            field.spin->setParent(row);
+            h->addWidget(field.spin, 1);
+            h->addWidget(field.classes);
+            return row;
         }
-        auto* row = new QWidget(m_form);
-        auto* h = new QHBoxLayout(row);
-        h->setContentsMargins(0, 0, 0, 0);
-        field.classes = new QCheckBox(tr("= number of classes"), row);
-        field.classes->setObjectName("classes_" + name);
-        field.classes->setToolTip(richTooltip(
-            tr("Use as many units as the data has classes (or regression targets), so the "
-               "same network fits any data set. Saved as \"classes\".")));
-        connect(field.classes, &QCheckBox::clicked, this, [this, index](bool on) {
-            m_commitTimer.stop();
-            m_pendingName.clear();
-            const Field& f = m_fields[index];
-            f.spin->setEnabled(!on);
-            report(f.info, on ? QStringLiteral("classes") : QString::number(f.spin->value()));
-        });
-        field.spin->setParent(row);
-        h->addWidget(field.spin, 1);
-        h->addWidget(field.classes);
-        return row;
-    }
-    case SettingType::Float: {
-        field.line = new QLineEdit(m_form);
-        field.line->setObjectName("setting_" + name);
-        auto* validator = new QDoubleValidator(std::max(s.min, -1e300), std::min(s.max, 1e300),
-                                               12, field.line);
-        validator->setNotation(QDoubleValidator::ScientificNotation);
-        // The experiment file writes numbers with a dot, whatever the desktop's locale.
-        validator->setLocale(QLocale::c());
-        field.line->setValidator(validator);
-        field.line->setPlaceholderText(QString::fromStdString(s.defaultValue));
-        field.line->setToolTip(tip);
-        connect(field.line, &QLineEdit::editingFinished, this, [this, index] {
-            const Field& f = m_fields[index];
-            report(f.info, f.line->text().trimmed());
-        });
-        return field.line;
-    }
-    case SettingType::Choice: {
-        field.combo = new QComboBox(m_form);
-        field.combo->setObjectName("setting_" + name);
-        field.combo->setToolTip(tip);
-        for (const std::string& c : s.choices) {
-            field.combo->addItem(QString::fromStdString(c));
-            field.combo->setItemData(field.combo->count() - 1, choiceTooltip(s, c),
-                                     Qt::ToolTipRole);
+        case SettingType::Float: {
+            field.line = new QLineEdit(m_form);
+            field.line->setObjectName("setting_" + name);
+            auto* validator = new QDoubleValidator(std::max(s.min, -1e300), std::min(s.max, 1e300),
+                                                   12, field.line);
+            validator->setNotation(QDoubleValidator::ScientificNotation);
+            // The experiment file writes numbers with a dot, whatever the desktop's locale.
+            validator->setLocale(QLocale::c());
+            field.line->setValidator(validator);
+            field.line->setPlaceholderText(QString::fromStdString(s.defaultValue));
+            field.line->setToolTip(tip);
+            connect(field.line, &QLineEdit::editingFinished, this, [this, index] {
+                const Field& f = m_fields[index];
+                report(f.info, f.line->text().trimmed());
+            });
+            return field.line;
         }
-        connect(field.combo, &QComboBox::activated, this, [this, index] {
-            const Field& f = m_fields[index];
-            report(f.info, f.combo->currentText());
-        });
-        return field.combo;
-    }
-    case SettingType::Bool: {
-        field.check = new QCheckBox(m_form);
-        field.check->setObjectName("setting_" + name);
-        field.check->setToolTip(tip);
-        // As wide as its box, so a click in the empty row beside it does not toggle it.
-        field.check->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
-        connect(field.check, &QCheckBox::clicked, this, [this, index](bool on) {
-            report(m_fields[index].info, on ? QStringLiteral("true") : QStringLiteral("false"));
-        });
-        return field.check;
-    }
+        case SettingType::Choice: {
+            field.combo = new QComboBox(m_form);
+            field.combo->setObjectName("setting_" + name);
+            field.combo->setToolTip(tip);
+            for (const std::string& c : s.choices) {
+                field.combo->addItem(QString::fromStdString(c));
+                field.combo->setItemData(field.combo->count() - 1, choiceTooltip(s, c),
+                                         Qt::ToolTipRole);
+            }
+            connect(field.combo, &QComboBox::activated, this, [this, index] {
+                const Field& f = m_fields[index];
+                report(f.info, f.combo->currentText());
+            });
+            return field.combo;
+        }
+        case SettingType::Bool: {
+            field.check = new QCheckBox(m_form);
+            field.check->setObjectName("setting_" + name);
+            field.check->setToolTip(tip);
+            // As wide as its box, so a click in the empty row beside it does not toggle it.
+            field.check->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+            connect(field.check, &QCheckBox::clicked, this, [this, index](bool on) {
+                report(m_fields[index].info, on ? QStringLiteral("true") : QStringLiteral("false"));
+            });
+            return field.check;
+        }
     }
     return new QWidget(m_form);
 }
@@ -291,10 +290,9 @@ void LayerPropertyEditor::setFieldValue(Field& field, const std::string& value) 
 }
 
 void LayerPropertyEditor::report(const SettingInfo& info, const QString& value) {
-    const bool isDefault =
-        value.isEmpty() || value.toStdString() == info.defaultValue ||
-        ((info.type == SettingType::Int || info.type == SettingType::Float) &&
-         sameNumber(value, info.defaultValue));
+    const bool isDefault = value.isEmpty() || value.toStdString() == info.defaultValue ||
+                           ((info.type == SettingType::Int || info.type == SettingType::Float) &&
+                            sameNumber(value, info.defaultValue));
     emit settingEdited(QString::fromStdString(info.name), isDefault ? QString() : value);
 }
 

@@ -28,8 +28,7 @@ const QString LayerTreeModel::kKindMime = QStringLiteral("application/x-dlab-lay
 
 LayerTreeModel::LayerTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
 
-void LayerTreeModel::setNetwork(const LayerSpecs& specs, const NetworkCheck& check,
-                                int outputs) {
+void LayerTreeModel::setNetwork(const LayerSpecs& specs, const NetworkCheck& check, int outputs) {
     beginResetModel();
     m_nodes.clear();
     m_roots.clear();
@@ -95,8 +94,7 @@ QModelIndex LayerTreeModel::index(int row, int column, const QModelIndex& parent
         }
         list = &node->children;
     }
-    if (row < 0 || row >= static_cast<int>(list->size()) || column < 0 ||
-        column >= ColumnCount) {
+    if (row < 0 || row >= static_cast<int>(list->size()) || column < 0 || column >= ColumnCount) {
         return {};
     }
     return createIndex(row, column, static_cast<quintptr>((*list)[static_cast<size_t>(row)]));
@@ -160,51 +158,55 @@ QVariant LayerTreeModel::data(const QModelIndex& index, int role) const {
     const bool failed = !node->check.error.empty();
     const bool known = node->check.output.has_value();
     switch (role) {
-    case Qt::DisplayRole:
-        switch (index.column()) {
-        case LayerColumn: return layerText(*node, false);
-        case OutputColumn:
-            return known ? QString::fromStdString(shapeText(*node->check.output))
-                         : QStringLiteral("?");
-        case ParamsColumn: return known ? countText(node->check.parameters) : QStringLiteral("–");
+        case Qt::DisplayRole:
+            switch (index.column()) {
+                case LayerColumn:
+                    return layerText(*node, false);
+                case OutputColumn:
+                    return known ? QString::fromStdString(shapeText(*node->check.output))
+                                 : QStringLiteral("?");
+                case ParamsColumn:
+                    return known ? countText(node->check.parameters) : QStringLiteral("–");
+            }
+            return {};
+        case Qt::ToolTipRole: {
+            if (failed) {
+                return richTooltip(QString::fromStdString(node->check.error));
+            }
+            if (!known) {
+                return richTooltip(tr("Unknown until the layer above it is fixed."));
+            }
+            if (index.column() == OutputColumn) {
+                return richTooltip(
+                    tr("Output of this layer for one sample (channels×height×width "
+                       "for images, features for vectors)."));
+            }
+            if (index.column() == ParamsColumn) {
+                return richTooltip(tr("%1 learnable parameters (weights and biases) in this layer.")
+                                       .arg(countText(node->check.parameters)));
+            }
+            const LayerInfo* info = LayerRegistry::instance().find(node->spec.kind);
+            return QStringLiteral("<p><b>%1</b></p>%2")
+                .arg(layerText(*node, true).toHtmlEscaped(),
+                     info ? richTooltip(QString::fromStdString(info->help)) : QString());
         }
-        return {};
-    case Qt::ToolTipRole: {
-        if (failed) {
-            return richTooltip(QString::fromStdString(node->check.error));
-        }
-        if (!known) {
-            return richTooltip(tr("Unknown until the layer above it is fixed."));
-        }
-        if (index.column() == OutputColumn) {
-            return richTooltip(tr("Output of this layer for one sample (channels×height×width "
-                                  "for images, features for vectors)."));
-        }
-        if (index.column() == ParamsColumn) {
-            return richTooltip(tr("%1 learnable parameters (weights and biases) in this layer.")
-                                   .arg(countText(node->check.parameters)));
-        }
-        const LayerInfo* info = LayerRegistry::instance().find(node->spec.kind);
-        return QStringLiteral("<p><b>%1</b></p>%2")
-            .arg(layerText(*node, true).toHtmlEscaped(),
-                 info ? richTooltip(QString::fromStdString(info->help)) : QString());
-    }
-    case Qt::BackgroundRole:
-        // Translucent so the text stays readable on the light and the dark palette.
-        return failed ? QBrush(QColor(220, 40, 40, 80)) : QVariant();
-    case Qt::ForegroundRole:
-        return !failed && !known ? QBrush(QColor(Qt::gray)) : QVariant();
-    case Qt::DecorationRole:
-        if (failed && index.column() == LayerColumn) {
-            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
-        }
-        return {};
-    case Qt::TextAlignmentRole:
-        if (index.column() != LayerColumn) {
-            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        }
-        return {};
-    default: return {};
+        case Qt::BackgroundRole:
+            // Translucent so the text stays readable on the light and the dark palette.
+            return failed ? QBrush(QColor(220, 40, 40, 80)) : QVariant();
+        case Qt::ForegroundRole:
+            return !failed && !known ? QBrush(QColor(Qt::gray)) : QVariant();
+        case Qt::DecorationRole:
+            if (failed && index.column() == LayerColumn) {
+                return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+            }
+            return {};
+        case Qt::TextAlignmentRole:
+            if (index.column() != LayerColumn) {
+                return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+            }
+            return {};
+        default:
+            return {};
     }
 }
 
@@ -214,16 +216,22 @@ QVariant LayerTreeModel::headerData(int section, Qt::Orientation orientation, in
     }
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case LayerColumn: return tr("Layer");
-        case OutputColumn: return tr("Output");
-        case ParamsColumn: return tr("Params");
+            case LayerColumn:
+                return tr("Layer");
+            case OutputColumn:
+                return tr("Output");
+            case ParamsColumn:
+                return tr("Params");
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case LayerColumn: return tr("The layer kind and the settings changed from their defaults.");
-        case OutputColumn: return tr("Output shape per sample (without the batch dimension).");
-        case ParamsColumn: return tr("Learnable parameters: weights and biases.");
+            case LayerColumn:
+                return tr("The layer kind and the settings changed from their defaults.");
+            case OutputColumn:
+                return tr("Output shape per sample (without the batch dimension).");
+            case ParamsColumn:
+                return tr("Learnable parameters: weights and biases.");
         }
     }
     return {};
@@ -300,8 +308,8 @@ bool LayerTreeModel::canDropMimeData(const QMimeData* data, Qt::DropAction actio
              std::equal(from->begin(), from->end(), target.begin()));
 }
 
-bool LayerTreeModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row,
-                                  int column, const QModelIndex& parent) {
+bool LayerTreeModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
+                                  const QModelIndex& parent) {
     if (!canDropMimeData(data, action, row, column, parent)) {
         return false;
     }

@@ -361,14 +361,12 @@ void LineChart::updateRanges() {
     // As many ticks as fit without labels running into each other.
     const QRectF area = m_chart->plotArea();
     const QFontMetricsF metrics(m_xAxis->labelsFont());
-    const int xTicks = area.width() > 0.0
-                           ? std::clamp(static_cast<int>(area.width() /
-                                                         (2.0 * metrics.horizontalAdvance("0000"))),
-                                        3, 8)
-                           : 6;
+    const double labelWidth = 2.0 * metrics.horizontalAdvance("0000");
+    const double labelHeight = 2.5 * metrics.height();
+    const int xTicks =
+        area.width() > 0.0 ? std::clamp(static_cast<int>(area.width() / labelWidth), 3, 8) : 6;
     const int yTicks =
-        area.height() > 0.0 ? std::clamp(static_cast<int>(area.height() / (2.5 * metrics.height())), 3, 7)
-                            : 6;
+        area.height() > 0.0 ? std::clamp(static_cast<int>(area.height() / labelHeight), 3, 7) : 6;
     const AxisRange xRange = niceRange(xMin, xMax, xTicks);
     auto* x = static_cast<QValueAxis*>(m_xAxis);
     x->setRange(xRange.lo, xRange.hi);
@@ -471,6 +469,7 @@ void LineChart::updateOverlay() {
         o.hover = m_hover->value;
         o.hoverColor = m_series[static_cast<size_t>(m_hover->series)].color;
         o.hoverColor.setAlpha(255);
+        o.hoverText = hoverText(*m_hover);
     }
     o.scale = m_presentation ? kPresentationFont : 1.0;
     o.markerLabels = !m_compact;
@@ -484,14 +483,15 @@ void LineChart::onMouseMoved(const QPoint& viewportPosition, const QPoint& globa
         QToolTip::hideText();
         return;
     }
+    QToolTip::showText(globalPosition, hoverText(*hit), m_view);
+}
+
+QString LineChart::hoverText(const Hit& hit) const {
     const QString x = m_xTitle.isEmpty() ? QStringLiteral("x") : m_xTitle;
     const QString y = m_yTitle.isEmpty() ? QStringLiteral("y") : m_yTitle;
-    QToolTip::showText(globalPosition,
-                       QStringLiteral("%1\n%2: %3\n%4: %5")
-                           .arg(m_series[static_cast<size_t>(hit->series)].name, x,
-                                QString::number(hit->value.x(), 'g', 10), y,
-                                QString::number(hit->value.y(), 'g', 7)),
-                       m_view);
+    return QStringLiteral("%1\n%2: %3\n%4: %5")
+        .arg(m_series[static_cast<size_t>(hit.series)].name, x,
+             QString::number(hit.value.x(), 'g', 10), y, QString::number(hit.value.y(), 'g', 7));
 }
 
 bool LineChart::exportPng(const QString& path) {

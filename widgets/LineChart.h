@@ -135,6 +135,7 @@ private:
     int bucketCount() const;
     void updateOverlay();
     void onMouseMoved(const QPoint& viewportPosition, const QPoint& globalPosition);
+    QString hoverText(const Hit& hit) const;
     // Where a value is drawn, in chart coordinates, from the axis ranges of the last
     // refresh (the same linear or logarithmic map Qt Charts uses).
     QPointF toChart(const QPointF& value) const;

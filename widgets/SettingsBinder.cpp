@@ -97,9 +97,11 @@ QLineEdit* SettingsBinder::numberField(const char* name, const QString& help, do
     field->setObjectName(name);
     field->setToolTip(help);
     connect(field, &QLineEdit::editingFinished, this, [=, this] {
-        if (m_syncing) {
+        // Leaving a field untouched must not write back its rounded display ("0.000123457").
+        if (m_syncing || !field->isModified()) {
             return;
         }
+        field->setModified(false);
         const auto v = parseSettingNumber(field->text());
         if (!v || *v < minimum || (!minimumAllowed && *v == minimum)) {
             // "Change learning rate" names the setting as "Learning rate".
@@ -148,6 +150,9 @@ QComboBox* SettingsBinder::choiceBox(const char* name, const std::vector<std::st
                                      const Help& help, const QString& what, ApplyChoice apply) {
     auto* combo = new QComboBox;
     combo->setObjectName(name);
+    // Long labels must not widen a narrow dock; the list itself still shows them whole.
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(10);
     for (const std::string& n : names) {
         combo->addItem(labelFor(n), QString::fromStdString(n));
         combo->setItemData(combo->count() - 1, QString::fromStdString(help(n)), Qt::ToolTipRole);

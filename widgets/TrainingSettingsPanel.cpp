@@ -105,7 +105,9 @@ QWidget* TrainingSettingsPanel::buildOptimizerGroup() {
     m_loss = m_binder->choiceBox(
         "loss", lossKindNames(),
         [](const std::string& n) { return lossKindHelp(parseLossKind(n)); }, tr("Change loss"),
-        [](TrainConfig& c, const std::string& n) { return assignIfChanged(c.loss, parseLossKind(n)); });
+        [](TrainConfig& c, const std::string& n) {
+            return assignIfChanged(c.loss, parseLossKind(n));
+        });
     m_optimizer = m_binder->choiceBox(
         "optimizer", optKindNames(),
         [](const std::string& n) { return optKindHelp(parseOptKind(n)); },
@@ -203,9 +205,10 @@ QWidget* TrainingSettingsPanel::buildScheduleGroup() {
     m_milestones->setToolTip(tr("Epochs at which the learning rate is multiplied by γ, in "
                                 "increasing order, separated by commas (ResNet: 30, 60, 90)."));
     connect(m_milestones, &QLineEdit::editingFinished, this, [this] {
-        if (m_binder->syncing()) {
+        if (m_binder->syncing() || !m_milestones->isModified()) {
             return;
         }
+        m_milestones->setModified(false);
         const auto milestones = parseMilestones(m_milestones->text());
         if (!milestones) {
             showMessage(tr("Milestones: expected increasing epochs separated by commas, such as "
@@ -341,12 +344,13 @@ QWidget* TrainingSettingsPanel::buildRegularizationGroup() {
         0, 100000, tr("Change early stopping"),
         [](TrainConfig& c, int v) { return assignIfChanged(c.earlyStoppingPatience, v); });
     m_patience->setSpecialValueText(tr("off"));
+    m_patience->setSuffix(tr(" epochs"));
 
     form->addRow(tr("L1 λ"), m_l1);
     form->addRow(tr("L2 λ"), m_l2);
     form->addRow(tr("Penalty"), m_penaltyKind);
-    form->addRow(tr("Clip gradient norm"), m_clipNorm);
-    form->addRow(tr("Early-stopping patience"), m_patience);
+    form->addRow(tr("Gradient clipping"), m_clipNorm);
+    form->addRow(tr("Early stopping"), m_patience);
     return group;
 }
 
