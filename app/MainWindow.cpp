@@ -81,6 +81,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_settingsPanel, &TrainingSettingsPanel::deviceChosen, this,
             [this](const QString& device) { m_document->setDevice(device, tr("Change device")); });
     connect(m_session, &TrainingSession::failed, this, &MainWindow::showMessage);
+    connect(m_session, &TrainingSession::finished, this, [this](const TrainResult& result) {
+        if (result.status == TrainStatus::Diverged || result.status == TrainStatus::EarlyStopped) {
+            showMessage(QString::fromStdString(result.message));
+        }
+    });
     connect(m_document, &ExperimentDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ExperimentDocument::fileChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ExperimentDocument::nameChanged, this, &MainWindow::updateTitle);

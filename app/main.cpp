@@ -20,7 +20,10 @@
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
+
+#include <algorithm>
 
 #include <cstdio>
 #include <cstring>
@@ -82,6 +85,9 @@ int main(int argc, char** argv) {
     }
     if (shot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    if (qEnvironmentVariableIsEmpty("OPENBLAS_NUM_THREADS")) {
+        dlab::blas::setThreads(std::max(1, QThread::idealThreadCount() - 1));
     }
     QApplication app(argc, argv);
     QApplication::setOrganizationName("dlab");

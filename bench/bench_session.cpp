@@ -2,14 +2,13 @@
 // the window's event loop answers while a run goes on.
 //
 //   bench_session [--preset NAME] [--limit N] [--epochs E] [--repeat R]
-//                 [--cli PATH/TO/dlab-train]
+//                 [--cli PATH/TO/dlab-train] [--no-curves]
 //
-// The window side is a TrainingSession in an offscreen QApplication with a curves-like
-// consumer on its metrics signal: a shown Qt Charts view whose loss series (raw and
-// smoothed, downsampled) is replaced on every delivery, as the curves panel does. The
-// command-line side runs dlab-train as a subprocess on the same experiment. Both report
-// the trainer's own samples per second (training steps only); the runs alternate, R of
-// each, and the better of each side counts. Prints
+// The window side is a TrainingSession in an offscreen QApplication feeding the window's
+// own CurvesPanel, shown, as in the lab window with the curves live. The command-line
+// side runs dlab-train as a subprocess on the same experiment. Both report the trainer's
+// own samples per second (training steps only); the runs alternate, R of each, and the
+// better of each side counts. Prints
 //   session samples_per_s=61234 cli samples_per_s=62527 ratio=0.979
 //   session wall_s=... cli wall_s=...
 //   ui_latency p50_ms=0.21 p99_ms=3.10 max_ms=9.80 samples=1234
@@ -22,24 +21,21 @@
 #include "datasets/Prepare.h"
 #include "engine/Experiment.h"
 #include "engine/cpu/Blas.h"
+#include "widgets/CurvesPanel.h"
 #include "widgets/ExperimentDocument.h"
 #include "widgets/TrainingSession.h"
 
 #include <QApplication>
-#include <QChart>
-#include <QChartView>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QLineSeries>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
-#include <QValueAxis>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -48,11 +44,11 @@
 namespace {
 
 using namespace dlab;
-using dlab::ui::MetricsBatch;
 using dlab::ui::TrainingSession;
 
 constexpr int kProbeIntervalMs = 5;
-constexpr int kMaxChartPoints = 2000;
+constexpr int kCurvesWidth = 1000;
+constexpr int kCurvesHeight = 700;
 constexpr int kIdleProbeMs = 3000;
 
 struct Options {
@@ -61,79 +57,7 @@ struct Options {
     int epochs = 3;
     int repeat = 2;
     QString cli;
-};
-
-// What the curves panel does with each delivery, in miniature: keep every loss, draw a
-// downsampled raw and smoothed line, replace the series in bulk.
-class CurvesLikeConsumer {
-public:
-    CurvesLikeConsumer() {
-        // The view owns the chart, the chart its series and axes.
-        auto* chart = new QChart;
-        chart->setAnimationOptions(QChart::NoAnimation);
-        m_raw = new QLineSeries;
-        m_smooth = new QLineSeries;
-        m_x = new QValueAxis;
-        m_y = new QValueAxis;
-        chart->addSeries(m_raw);
-        chart->addSeries(m_smooth);
-        chart->addAxis(m_x, Qt::AlignBottom);
-        chart->addAxis(m_y, Qt::AlignLeft);
-        for (QLineSeries* s : {m_raw, m_smooth}) {
-            s->attachAxis(m_x);
-            s->attachAxis(m_y);
-        }
-        m_view.setChart(chart);
-        m_view.resize(900, 500);
-        m_view.show();
-    }
-
-    void clear() {
-        m_steps.clear();
-        m_losses.clear();
-        m_smoothed.clear();
-        m_ema = 0.0;
-    }
-
-    void add(const MetricsBatch& batch) {
-        for (const StepRecord& r : batch.steps) {
-            m_steps.push_back(static_cast<double>(r.step));
-            m_losses.push_back(r.loss);
-            // Debiased exponential moving average: no pull towards 0 at the start.
-            m_ema = 0.98 * m_ema + 0.02 * r.loss;
-            m_smoothed.push_back(m_ema /
-                                 (1.0 - std::pow(0.98, static_cast<double>(m_steps.size()))));
-        }
-        if (m_steps.empty()) {
-            return;
-        }
-        const size_t stride = std::max<size_t>(1, m_steps.size() / kMaxChartPoints);
-        QList<QPointF> raw;
-        QList<QPointF> smooth;
-        double lo = m_losses.front();
-        double hi = lo;
-        for (size_t i = 0; i < m_steps.size(); i += stride) {
-            raw.append({m_steps[i], m_losses[i]});
-            smooth.append({m_steps[i], m_smoothed[i]});
-            lo = std::min(lo, m_losses[i]);
-            hi = std::max(hi, m_losses[i]);
-        }
-        m_raw->replace(raw);
-        m_smooth->replace(smooth);
-        m_x->setRange(0.0, m_steps.back());
-        m_y->setRange(lo, hi > lo ? hi : lo + 1.0);
-    }
-
-private:
-    QChartView m_view;
-    QLineSeries* m_raw = nullptr;
-    QLineSeries* m_smooth = nullptr;
-    QValueAxis* m_x = nullptr;
-    QValueAxis* m_y = nullptr;
-    std::vector<double> m_steps;
-    std::vector<double> m_losses;
-    std::vector<double> m_smoothed;
-    double m_ema = 0.0;
+    bool curves = true;  // --no-curves: the session alone, to tell its cost from the charts'
 };
 
 struct SessionRun {
@@ -165,12 +89,12 @@ private:
     qint64 m_lastTickNs = 0;
 };
 
-SessionRun runSession(ui::ExperimentDocument& document, CurvesLikeConsumer& curves,
+SessionRun runSession(ui::ExperimentDocument& document, ui::CurvesPanel* curves,
                       std::vector<double>& lateness) {
     TrainingSession session(document);
-    QObject::connect(&session, &TrainingSession::metrics,
-                     [&curves](const MetricsBatch& batch) { curves.add(batch); });
-    curves.clear();
+    if (curves) {
+        curves->connectSession(session);
+    }
 
     SessionRun run;
     QEventLoop loop;
@@ -246,9 +170,13 @@ void printLatency(const char* name, const std::vector<double>& lateness) {
 Options parseOptions(int argc, char** argv) {
     Options o;
     o.cli = QDir(QCoreApplication::applicationDirPath()).filePath("../tools/dlab-train");
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        const std::string value = argv[i + 1];
+        if (arg == "--no-curves") {
+            o.curves = false;
+            continue;
+        }
+        const std::string value = i + 1 < argc ? argv[++i] : "";
         if (arg == "--preset") {
             o.preset = value;
         } else if (arg == "--limit") {
@@ -262,7 +190,7 @@ Options parseOptions(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: bench_session [--preset NAME] [--limit N] [--epochs E] "
-                         "[--repeat R] [--cli PATH]\n");
+                         "[--repeat R] [--cli PATH] [--no-curves]\n");
             std::exit(2);
         }
     }
@@ -273,6 +201,10 @@ Options parseOptions(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     blas::ensureFastKernels(argv);
+    // As the window does (app/main.cpp): leave one core for the GUI thread.
+    if (qEnvironmentVariableIsEmpty("OPENBLAS_NUM_THREADS")) {
+        blas::setThreads(std::max(1, QThread::idealThreadCount() - 1));
+    }
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
@@ -288,7 +220,12 @@ int main(int argc, char** argv) {
     document.reset(ex);
     document.setPreparedData(std::make_shared<data::PreparedData>(
         data::prepareData(data::parseDataConfig(document.experiment().data))));
-    CurvesLikeConsumer curves;
+    // The window's own curves, shown (offscreen), fed by the session as in the window.
+    ui::CurvesPanel curves;
+    curves.resize(kCurvesWidth, kCurvesHeight);
+    if (o.curves) {
+        curves.show();
+    }
 
     // The same probe with nothing training, for comparison: what the machine itself adds.
     std::vector<double> idleLateness;
@@ -304,7 +241,7 @@ int main(int argc, char** argv) {
     std::vector<double> lateness;
     for (int r = 0; r < o.repeat; ++r) {
         const SessionRun cli = runCli(o);
-        const SessionRun session = runSession(document, curves, lateness);
+        const SessionRun session = runSession(document, o.curves ? &curves : nullptr, lateness);
         std::printf(
             "  run %d: session samples_per_s=%.0f wall_s=%.2f | cli samples_per_s=%.0f "
             "wall_s=%.2f\n",

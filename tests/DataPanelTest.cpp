@@ -2,8 +2,8 @@
 // list, dropping a corrupt file (the error names it, the data loaded before stays), an
 // image folder with an unreadable file (grid and warning shown), cancelling a load, the
 // normalization combo and undo, and the augmentation preview. Screenshots of the panel
-// with the spiral and with Fashion-MNIST go to the temp folder (data_spiral.png,
-// data_fashion.png) to be looked at.
+// go to the temp folder to be looked at: data_spiral.png, data_error.png, and with
+// Fashion-MNIST (when installed) data_fashion.png and data_presentation.png (large font).
 
 #include "datasets/Idx.h"
 #include "widgets/AugmentBox.h"
@@ -124,6 +124,7 @@ private slots:
     void raggedCsvShowsErrorWithLine();
     void imageFolderShowsGridAndWarnings();
     void cancelKeepsPreviousData();
+    void closingWhileLoadingIsSafe();
     void normalizationComboEditsDocument();
     void augmentationPreviewShowsDifferentTiles();
     void screenshots();
@@ -267,6 +268,21 @@ void DataPanelTest::cancelKeepsPreviousData() {
     // A new load after a cancel works.
     QVERIFY(loadAndWait(panel, [&] { panel.loadPaths({root}); }));
     QCOMPARE(document.preparedData()->split.train.numClasses, 2);
+}
+
+void DataPanelTest::closingWhileLoadingIsSafe() {
+    const QString root = m_dir.filePath("closing");
+    writeImageFolder(root, 400, 16, false);
+    ExperimentDocument document;
+    for (int delayMs : {0, 5, 30}) {
+        auto panel = std::make_unique<DataPanel>(document);
+        panel->loadPaths({root});
+        QVERIFY(panel->isLoading());
+        QTest::qWait(delayMs);
+        panel.reset();
+    }
+    // A load that finished before the close was committed whole, or nothing was.
+    QVERIFY(document.dataConfig().source == "spiral" || document.preparedData());
 }
 
 void DataPanelTest::normalizationComboEditsDocument() {

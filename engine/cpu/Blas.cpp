@@ -10,7 +10,9 @@ namespace {
 
 struct Loaded {
     SgemmFn sgemm = nullptr;
-    std::string status;
+    void (*setThreads)(int) = nullptr;
+    int (*getThreads)() = nullptr;
+    std::string status;  // without the thread count, which can change
 };
 
 // The newest kernel family OpenBLAS 0.3.21 has that this CPU can run.
@@ -45,12 +47,11 @@ Loaded load() {
         result.status = "Eigen GEMM (libopenblas.so.0 has no cblas_sgemm)";
         return result;
     }
-    using IntFn = int (*)();
+    result.setThreads = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads"));
+    result.getThreads = reinterpret_cast<int (*)()>(dlsym(lib, "openblas_get_num_threads"));
     using TextFn = char* (*)();
-    auto threads = reinterpret_cast<IntFn>(dlsym(lib, "openblas_get_num_threads"));
     auto core = reinterpret_cast<TextFn>(dlsym(lib, "openblas_get_corename"));
-    result.status = std::string("OpenBLAS (") + (core ? core() : "?") + " kernels, " +
-                    std::to_string(threads ? threads() : 1) + " threads)";
+    result.status = std::string("OpenBLAS (") + (core ? core() : "?") + " kernels";
     return result;
 }
 
@@ -83,8 +84,19 @@ SgemmFn sgemm() {
     return loaded().sgemm;
 }
 
+void setThreads(int threads) {
+    if (loaded().setThreads && threads > 0) {
+        loaded().setThreads(threads);
+    }
+}
+
 std::string status() {
-    return loaded().status;
+    const Loaded& l = loaded();
+    if (!l.sgemm) {
+        return l.status;
+    }
+    const int threads = l.getThreads ? l.getThreads() : 1;
+    return l.status + ", " + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
 }
 
 }  // namespace dlab::blas

@@ -26,6 +26,10 @@ using SgemmFn = void (*)(int order, int transA, int transB, int M, int N, int K,
 // doing (or the re-exec fails, leaving the slow kernels).
 void ensureFastKernels(char** argv);
 
+// Sets the number of threads OpenBLAS uses (no-op without OpenBLAS). The window keeps a
+// core for itself so redrawing curves does not stall GEMM threads.
+void setThreads(int threads);
+
 // The loaded cblas_sgemm, or null when OpenBLAS is not available.
 SgemmFn sgemm();
 // "OpenBLAS 0.3.21 (SkylakeX kernels, 2 threads)" or why Eigen is used.
