@@ -28,10 +28,21 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include <memory>
+
 namespace dlab::ui {
 namespace {
 
 constexpr int kMaxRecent = 8;
+
+// The weights travel next to the experiment file: mine.json + mine.dlab.
+QString weightsPathFor(const QString& experimentPath) {
+    QString base = experimentPath;
+    if (base.endsWith(".json", Qt::CaseInsensitive)) {
+        base.chop(5);
+    }
+    return base + ".dlab";
+}
 constexpr double kPresentationFontScale = 1.6;
 
 QDockWidget* dock(QMainWindow* window, const QString& title, const QString& objectName,
@@ -197,6 +208,21 @@ bool MainWindow::openExperiment(const QString& path) {
         return false;
     }
     addRecent(path);
+    const QString weights = weightsPathFor(path);
+    if (QFileInfo::exists(weights)) {
+        // The weights need the data's shape: load them once the data is in.
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(m_document, &ExperimentDocument::dataLoaded, this,
+                              [this, weights, connection] {
+                                  disconnect(*connection);
+                                  const QString error = m_session->loadWeights(weights);
+                                  showMessage(error.isEmpty()
+                                                  ? tr("Loaded the saved weights: Train resumes "
+                                                       "from them")
+                                                  : tr("Could not load the saved weights: %1")
+                                                        .arg(error));
+                              });
+    }
     m_dataPanel->loadCurrent();
     showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()));
     return true;
@@ -234,7 +260,13 @@ bool MainWindow::saveExperimentAs(const QString& path) {
         return false;
     }
     addRecent(path);
-    showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    QString saved = tr("Saved %1").arg(QFileInfo(path).fileName());
+    if (m_session->network()) {
+        const QString error = m_session->saveWeights(weightsPathFor(path));
+        saved += error.isEmpty() ? tr(" with its weights (%1)").arg(QFileInfo(weightsPathFor(path)).fileName())
+                                 : tr(" without weights: %1").arg(error);
+    }
+    showMessage(saved);
     return true;
 }
 

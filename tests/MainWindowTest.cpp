@@ -10,6 +10,7 @@
 #include "widgets/ExperimentDocument.h"
 #include "widgets/TrainingSession.h"
 
+#include <QFileInfo>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -107,6 +108,30 @@ private slots:
         QCOMPARE(experimentToJson(reopened.document().snapshot()), saved);
         QCOMPARE(reopened.document().network()[2].kind, std::string("dropout"));
         QCOMPARE(reopened.document().training().batchSize, 48);
+    }
+
+    // Saving after training writes the weights beside the experiment; reopening loads
+    // them, so Train resumes from the trained network.
+    void savedWeightsComeBackWithTheExperiment() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("trained.json");
+        std::vector<float> trained;
+        {
+            MainWindow window;
+            window.setAskBeforeDiscarding(false);
+            waitForData(window);
+            window.session().train();
+            QTRY_VERIFY_WITH_TIMEOUT(window.session().state() == TrainingSession::State::Finished,
+                                     60000);
+            QVERIFY(window.saveExperimentAs(path));
+            QVERIFY(QFileInfo::exists(dir.filePath("trained.dlab")));
+            trained = window.session().network()->params()[0].param->value.toVector();
+        }
+        MainWindow reopened;
+        reopened.setAskBeforeDiscarding(false);
+        QVERIFY(reopened.openExperiment(path));
+        QTRY_VERIFY_WITH_TIMEOUT(reopened.session().network() != nullptr, 30000);
+        QVERIFY(reopened.session().network()->params()[0].param->value.toVector() == trained);
     }
 
     void droppedCorruptFileShowsTheErrorAndKeepsTheData() {

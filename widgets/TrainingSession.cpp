@@ -1,5 +1,7 @@
 #include "widgets/TrainingSession.h"
 
+#include "engine/Checkpoint.h"
+
 #include "datasets/Prepare.h"
 #include "engine/Backend.h"
 #include "engine/Experiment.h"
@@ -138,6 +140,44 @@ RunProgress TrainingSession::progress() const {
                              (p.elapsedSeconds / static_cast<double>(p.stepsDone));
     }
     return p;
+}
+
+QString TrainingSession::saveWeights(const QString& path) {
+    if (!m_network) {
+        return tr("there are no trained weights yet");
+    }
+    if (m_state == State::Running) {
+        return tr("pause or stop training before saving the weights");
+    }
+    try {
+        saveCheckpoint(path.toStdString(), *m_network,
+                       experimentToJson(m_document.snapshot()));
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+QString TrainingSession::loadWeights(const QString& path) {
+    if (m_state == State::Running || m_state == State::Paused || m_worker.joinable()) {
+        return tr("stop training before loading weights");
+    }
+    if (const QString reason = cannotTrainReason(); !reason.isEmpty()) {
+        return reason;
+    }
+    try {
+        const Shape sampleShape = m_document.preparedData()->split.train.sampleShape();
+        auto network = std::make_unique<Network>(
+            resolveNetwork(m_document.network(), m_document.dataOutputs()), sampleShape,
+            m_document.training().seed);
+        // The network is unchanged when the checkpoint does not fit, so nothing is lost.
+        loadCheckpoint(path.toStdString(), *network);
+        m_network = std::move(network);
+        m_freshNetwork = true;
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
 }
 
 void TrainingSession::train() {

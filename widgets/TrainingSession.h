@@ -71,6 +71,13 @@ public:
     // Only read it while Paused/Idle/Finished, or through a snapshot.
     const Network* network() const { return m_network.get(); }
 
+    // Checkpoints of the session's network (engine/Checkpoint.h). Saving needs a network
+    // that is not training right now (Idle, Paused or Finished); loading builds the network
+    // for the loaded data and fills it, so the next Train resumes from those weights.
+    // Both return an empty string on success, else the reason in words.
+    QString saveWeights(const QString& path);
+    QString loadWeights(const QString& path);
+
 public slots:
     void train();  // start (or continue after Stop/Finished) with the current settings
     void pause();
