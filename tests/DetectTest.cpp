@@ -9,29 +9,18 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/Fixtures.h"
+
 #include <zlib.h>
 
 #include <functional>
 
 using namespace dlab;
 using namespace dlab::data;
+using dlab::test::errorOf;
+using dlab::test::idxBytes;
 
 namespace {
-
-QByteArray idxBytes(uint8_t type, const std::vector<uint32_t>& dims, const QByteArray& payload) {
-    QByteArray bytes;
-    bytes.append(char(0));
-    bytes.append(char(0));
-    bytes.append(char(type));
-    bytes.append(char(dims.size()));
-    for (uint32_t d : dims) {
-        bytes.append(char(d >> 24));
-        bytes.append(char(d >> 16));
-        bytes.append(char(d >> 8));
-        bytes.append(char(d));
-    }
-    return bytes + payload;
-}
 
 // `n` images of 2×3 pixels; pixel k of image i is (i * 6 + k) * 11 % 256.
 QByteArray idxImages(uint32_t n) {
@@ -80,19 +69,6 @@ std::string writeGz(const QString& path, const QByteArray& bytes) {
     }
     gzclose(file);
     return path.toStdString();
-}
-
-QString errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const LoadCancelled&) {
-        return "<cancelled>";
-    } catch (const std::runtime_error& e) {
-        return QString::fromUtf8(e.what());
-    } catch (const std::exception& e) {
-        return "<not a runtime_error: " + QString::fromUtf8(e.what()) + ">";
-    }
-    return "<no error>";
 }
 
 std::vector<uint8_t> pixelsOf(const Dataset& data, int64_t pos) {

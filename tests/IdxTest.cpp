@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/Fixtures.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -15,23 +17,10 @@
 
 using namespace dlab;
 using namespace dlab::data;
+using dlab::test::errorOf;
+using dlab::test::idxBytes;
 
 namespace {
-
-QByteArray idxBytes(uint8_t type, const std::vector<uint32_t>& dims, const QByteArray& payload) {
-    QByteArray bytes;
-    bytes.append(char(0));
-    bytes.append(char(0));
-    bytes.append(char(type));
-    bytes.append(char(dims.size()));
-    for (uint32_t d : dims) {
-        bytes.append(char(d >> 24));
-        bytes.append(char(d >> 16));
-        bytes.append(char(d >> 8));
-        bytes.append(char(d));
-    }
-    return bytes + payload;
-}
 
 // 3 images of 2×4 pixels: values cover 0, 255 and the upper half (a signed-char trap).
 QByteArray imagePixels() {
@@ -63,18 +52,6 @@ void writeGz(const std::string& path, const QByteArray& bytes) {
         QCOMPARE(gzwrite(file, bytes.constData(), unsigned(bytes.size())), int(bytes.size()));
     }
     QCOMPARE(gzclose(file), Z_OK);
-}
-
-// The message of the std::runtime_error `f` throws, or a marker saying what happened.
-QString errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const std::runtime_error& e) {
-        return QString::fromUtf8(e.what());
-    } catch (const std::exception& e) {
-        return "<not a runtime_error: " + QString::fromUtf8(e.what()) + ">";
-    }
-    return "<no error>";
 }
 
 }  // namespace
