@@ -3,9 +3,12 @@
 // saved by a run are reused as they are.
 
 #include "datasets/DataConfig.h"
+#include "datasets/Idx.h"
 #include "datasets/Prepare.h"
 
 #include <QtTest>
+
+#include <algorithm>
 
 using namespace dlab;
 using namespace dlab::data;
@@ -77,6 +80,26 @@ private slots:
         QCOMPARE(b.load.memoryBudgetBytes, int64_t(64) << 20);
         QVERIFY(b.load.color == LoadOptions::ColorMode::Gray);
         QCOMPARE(b.augment.erasing.p, 0.25);
+    }
+
+    // Loading reports progress and stops when the callback says so.
+    void loadingReportsProgressAndCancels() {
+        const DataConfig config =
+            parseDataConfig(Json::parse(R"({"source": "fashion-mnist", "limit": 100})"));
+        if (!fashionMnistAvailable()) {
+            QSKIP("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+        }
+        std::vector<double> seen;
+        prepareData(config, [&](double fraction, const std::string&) {
+            seen.push_back(fraction);
+            return true;
+        });
+        QVERIFY(seen.size() >= 3);
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+        QVERIFY_THROWS_EXCEPTION(LoadCancelled,
+                                 prepareData(config, [](double fraction, const std::string&) {
+                                     return fraction < 0.5;
+                                 }));
     }
 
     // A run saves the statistics it fitted; a later run on that experiment uses them
