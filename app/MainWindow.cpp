@@ -6,6 +6,7 @@
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/InspectPanel.h"
 #include "widgets/StatusPanel.h"
 #include "widgets/TrainingSession.h"
 #include "widgets/TrainingSettingsPanel.h"
@@ -65,7 +66,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     m_curvesPanel = new CurvesPanel(this);
     m_curvesPanel->connectSession(*m_session);
-    setCentralWidget(m_curvesPanel);
+    m_inspectPanel = new InspectPanel(m_curvesPanel, this);
+    setCentralWidget(m_inspectPanel);
 
     m_builderPanel = new BuilderPanel(*m_document, this);
     m_dataPanel = new DataPanel(*m_document, this);
@@ -330,6 +332,7 @@ void MainWindow::setPresentationMode(bool on) {
     }
     QApplication::setFont(font);
     m_curvesPanel->setPresentationMode(on);
+    m_inspectPanel->setPresentationMode(on);
     if (m_presentationAction && m_presentationAction->isChecked() != on) {
         m_presentationAction->setChecked(on);
     }

@@ -17,6 +17,7 @@ class ControlsBar;
 class CurvesPanel;
 class DataPanel;
 class ExperimentDocument;
+class InspectPanel;
 class StatusPanel;
 class TrainingSession;
 class TrainingSettingsPanel;
@@ -32,6 +33,7 @@ public:
     DataPanel& dataPanel() { return *m_dataPanel; }
     BuilderPanel& builderPanel() { return *m_builderPanel; }
     CurvesPanel& curvesPanel() { return *m_curvesPanel; }
+    InspectPanel& inspectPanel() { return *m_inspectPanel; }
     ControlsBar& controls() { return *m_controls; }
 
     // Opens an experiment file; errors are shown in a message box and in the status bar,
@@ -68,6 +70,7 @@ private:
     BuilderPanel* m_builderPanel = nullptr;
     TrainingSettingsPanel* m_settingsPanel = nullptr;
     CurvesPanel* m_curvesPanel = nullptr;
+    InspectPanel* m_inspectPanel = nullptr;
     ControlsBar* m_controls = nullptr;
     StatusPanel* m_statusPanel = nullptr;
     QMenu* m_recentMenu = nullptr;

@@ -38,7 +38,8 @@ const Tensor& Sequential::runBackward(const Tensor& dy, bool needInputGrad) {
         m_grads[0] = dy;
         return m_grads[0];
     }
-    const Tensor* grad = &dy;
+    m_grads.back() = dy;  // shares dy's storage; kept so gradient(last) answers too
+    const Tensor* grad = &m_grads.back();
     for (size_t i = m_layers.size(); i-- > 0;) {
         const bool need = needInputGrad || i > 0;
         m_layers[i]->backward(m_acts[i], m_acts[i + 1], *grad, m_grads[i], need);

@@ -42,6 +42,10 @@ public:
     const Layer& layer(size_t i) const { return *m_layers[i]; }
     // Output of layer i from the last run (for the inspection views).
     const Tensor& activation(size_t i) const { return m_acts[i + 1]; }
+    // The network's input of the last run.
+    const Tensor& input() const { return m_acts[0]; }
+    // dL/d(output of layer i) from the last runBackward (for the inspection views).
+    const Tensor& gradient(size_t i) const { return m_grads[i + 1]; }
 
 private:
     std::vector<std::unique_ptr<Layer>> m_layers;

@@ -179,7 +179,7 @@ TrainResult Trainer::fit(const DataView& train, const DataView& validation,
     return fit(trainSource, &validationSource, observer, control);
 }
 
-bool Trainer::mayStep(TrainControl* control) {
+bool Trainer::mayStep(TrainControl* control, TrainerObserver* observer) {
     if (!control) {
         return true;
     }
@@ -190,6 +190,9 @@ bool Trainer::mayStep(TrainControl* control) {
         int allowed = control->stepsWhilePaused.load();
         if (allowed > 0 && control->stepsWhilePaused.compare_exchange_weak(allowed, allowed - 1)) {
             return true;
+        }
+        if (observer) {
+            observer->onWait();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(3));
     }
@@ -233,7 +236,7 @@ TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
         double lr = baseLr;
 
         for (int b = 0; b < batches; ++b) {
-            if (!mayStep(control)) {
+            if (!mayStep(control, observer)) {
                 result.status = TrainStatus::Stopped;
                 result.message = "stopped by the user at step " + std::to_string(result.steps);
                 break;
@@ -310,8 +313,11 @@ TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
                 firstLoss = record.loss;
             }
 
-            const bool wantStats = m_config.paramStatsInterval > 0 &&
-                                   result.steps % m_config.paramStatsInterval == 0;
+            const int statsInterval =
+                control && control->paramStatsInterval.load(std::memory_order_relaxed) >= 0
+                    ? control->paramStatsInterval.load(std::memory_order_relaxed)
+                    : m_config.paramStatsInterval;
+            const bool wantStats = statsInterval > 0 && result.steps % statsInterval == 0;
             if (wantStats) {
                 m_previousWeights.resize(m_params.size());
                 for (size_t i = 0; i < m_params.size(); ++i) {

@@ -102,6 +102,9 @@ public:
     virtual ~TrainerObserver() = default;
     virtual void onStep(const StepRecord& record) { (void)record; }
     virtual void onEpoch(const EpochRecord& record) { (void)record; }
+    // Called every few milliseconds while fit() waits in a pause (between steps), so an
+    // observer can do work that must not race a step (inspection snapshots).
+    virtual void onWait() {}
 };
 
 // Set from any thread to ask fit() to stop after the current step.
@@ -116,6 +119,9 @@ struct TrainControl {
     std::atomic<int> stepsWhilePaused{0};
     // > 0: the new base learning rate from the next step on (the schedule still applies).
     std::atomic<float> learningRate{0.0f};
+    // >= 0: overrides TrainConfig::paramStatsInterval from the next step on (the window
+    // asks for per-parameter stats only while a view shows them).
+    std::atomic<int> paramStatsInterval{-1};
 };
 
 class Trainer {
@@ -145,8 +151,8 @@ public:
 
 private:
     void checkData(const BatchSource& data, const char* what) const;
-    // Waits while paused; false when asked to stop.
-    static bool mayStep(TrainControl* control);
+    // Waits while paused (calling observer->onWait); false when asked to stop.
+    static bool mayStep(TrainControl* control, TrainerObserver* observer);
     double gradientNorm() const;
     void collectParamStats(StepRecord& record);
     void snapshotWeights(std::vector<Tensor>& into);

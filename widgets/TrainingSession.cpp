@@ -36,39 +36,81 @@ bool sameSpecs(const std::vector<LayerSpec>& a, const std::vector<LayerSpec>& b)
 }
 
 // Runs on the training thread: copies each record into the session's buffer under the
-// session's lock. It never waits for the GUI beyond that short lock.
+// session's lock (it never waits for the GUI beyond that), and captures the inspection
+// probes between steps.
 class BufferingObserver final : public TrainerObserver {
 public:
-    BufferingObserver(std::mutex& mutex, MetricsBatch& pending, int64_t stepOffset, int epochOffset)
+    struct Inspection {
+        Inspector* inspector = nullptr;
+        Network* network = nullptr;
+        const data::PreparedData* data = nullptr;
+        LossKind loss = LossKind::CrossEntropy;
+    };
+
+    BufferingObserver(std::mutex& mutex, MetricsBatch& pending, int64_t stepOffset,
+                      int epochOffset, Inspection inspection)
         : m_mutex(mutex),
           m_pending(pending),
           m_stepOffset(stepOffset),
-          m_epochOffset(epochOffset) {}
+          m_epochOffset(epochOffset),
+          m_inspection(inspection),
+          m_step(stepOffset),
+          m_epoch(epochOffset) {}
 
     void onStep(const StepRecord& record) override {
         StepRecord copy = record;
         copy.step += m_stepOffset;
         copy.epoch += m_epochOffset;
-        const std::lock_guard lock(m_mutex);
-        auto& steps = m_pending.steps;
-        if (steps.size() >= kMaxPendingSteps) {
-            steps.erase(steps.begin(), steps.begin() + kMaxPendingSteps / 4);
+        m_step = copy.step;
+        m_epoch = copy.epoch;
+        {
+            const std::lock_guard lock(m_mutex);
+            auto& steps = m_pending.steps;
+            if (steps.size() >= kMaxPendingSteps) {
+                steps.erase(steps.begin(), steps.begin() + kMaxPendingSteps / 4);
+            }
+            steps.push_back(std::move(copy));
         }
-        steps.push_back(std::move(copy));
+        if (!m_inspection.inspector->empty()) {
+            InspectContext context = makeContext(false);
+            m_inspection.inspector->afterStep(context);
+        }
     }
 
     void onEpoch(const EpochRecord& record) override {
         EpochRecord copy = record;
         copy.epoch += m_epochOffset;
-        const std::lock_guard lock(m_mutex);
-        m_pending.epochs.push_back(copy);
+        m_epoch = copy.epoch;
+        {
+            const std::lock_guard lock(m_mutex);
+            m_pending.epochs.push_back(copy);
+        }
+        if (!m_inspection.inspector->empty()) {
+            InspectContext context = makeContext(true);
+            m_inspection.inspector->afterEpoch(context);
+        }
+    }
+
+    void onWait() override {
+        if (!m_inspection.inspector->empty()) {
+            InspectContext context = makeContext(false);
+            m_inspection.inspector->requestedOnly(context);
+        }
     }
 
 private:
+    InspectContext makeContext(bool epochEnd) const {
+        return InspectContext{*m_inspection.network, *m_inspection.data, m_inspection.loss,
+                              m_step, m_epoch, epochEnd};
+    }
+
     std::mutex& m_mutex;
     MetricsBatch& m_pending;
     int64_t m_stepOffset;
     int m_epochOffset;
+    Inspection m_inspection;
+    int64_t m_step;
+    int m_epoch;
 };
 
 }  // namespace
@@ -82,6 +124,10 @@ TrainingSession::TrainingSession(ExperimentDocument& document, QObject* parent)
     connect(&m_drainTimer, &QTimer::timeout, this, &TrainingSession::drain);
     connect(&m_document, &ExperimentDocument::trainingChanged, this,
             &TrainingSession::followDocumentLearningRate);
+    connect(&m_document, &ExperimentDocument::networkChanged, this,
+            &TrainingSession::onDocumentChanged);
+    connect(&m_document, &ExperimentDocument::dataLoaded, this,
+            &TrainingSession::onDocumentChanged);
 }
 
 TrainingSession::~TrainingSession() {
@@ -91,6 +137,7 @@ TrainingSession::~TrainingSession() {
         m_control->stop.store(true);
     }
     joinWorker();
+    joinCaptureThread();
 }
 
 QString TrainingSession::cannotTrainReason() const {
@@ -165,6 +212,7 @@ QString TrainingSession::loadWeights(const QString& path) {
     if (const QString reason = cannotTrainReason(); !reason.isEmpty()) {
         return reason;
     }
+    joinCaptureThread();
     try {
         const Shape sampleShape = m_document.preparedData()->split.train.sampleShape();
         auto network = std::make_unique<Network>(
@@ -177,6 +225,8 @@ QString TrainingSession::loadWeights(const QString& path) {
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }
+    m_inspector.requestAll();
+    captureWhileIdle();
     return {};
 }
 
@@ -200,20 +250,12 @@ void TrainingSession::startRun(bool oneStep) {
     const std::shared_ptr<const data::PreparedData> prepared = m_document.preparedData();
     const data::Dataset& trainSplit = prepared->split.train;
     const TrainConfig config = m_document.training();
-    const std::vector<LayerSpec> specs =
-        resolveNetwork(m_document.network(), m_document.dataOutputs());
-
     std::unique_ptr<Trainer> trainer;
     std::unique_ptr<data::DataLoader> trainLoader;
     std::unique_ptr<data::DataLoader> validationLoader;
+    joinCaptureThread();
     try {
-        const Shape sampleShape = trainSplit.sampleShape();
-        if (!m_network || !(m_network->inputShape() == sampleShape) ||
-            !sameSpecs(m_network->specs(), specs)) {
-            m_network.reset();
-            m_network = std::make_unique<Network>(specs, sampleShape, config.seed);
-            m_freshNetwork = true;
-        }
+        ensureNetwork();
         trainer = std::make_unique<Trainer>(*m_network, config);
         trainLoader = data::makeLoader(*prepared, trainSplit, true, config.seed);
         validationLoader = data::makeLoader(*prepared, prepared->split.validation, false, 0);
@@ -241,6 +283,7 @@ void TrainingSession::startRun(bool oneStep) {
     m_activeClock.invalidate();
 
     m_control = std::make_unique<TrainControl>();
+    m_control->paramStatsInterval.store(paramStatsInterval());
     m_control->pause.store(oneStep);
     m_control->stepsWhilePaused.store(oneStep ? 1 : 0);
     {
@@ -254,8 +297,10 @@ void TrainingSession::startRun(bool oneStep) {
     m_worker = std::thread([this, control = m_control.get(), prepared = prepared,
                             trainer = std::move(trainer), trainLoader = std::move(trainLoader),
                             validationLoader = std::move(validationLoader),
-                            stepOffset = m_stepOffset, epochOffset = m_epochOffset]() mutable {
-        BufferingObserver observer(m_mutex, m_pending, stepOffset, epochOffset);
+                            stepOffset = m_stepOffset, epochOffset = m_epochOffset,
+                            network = m_network.get(), loss = config.loss]() mutable {
+        BufferingObserver observer(m_mutex, m_pending, stepOffset, epochOffset,
+                                   {&m_inspector, network, prepared.get(), loss});
         TrainResult result;
         QString error;
         try {
@@ -323,6 +368,7 @@ void TrainingSession::stop() {
 
 void TrainingSession::resetWeights() {
     stop();
+    joinCaptureThread();
     if (m_network) {
         m_network->initialize(m_document.training().seed);
     }
@@ -337,6 +383,8 @@ void TrainingSession::resetWeights() {
     m_activeClock.invalidate();
     setState(State::Idle);
     emit weightsReset();
+    m_inspector.requestAll();
+    captureWhileIdle();
 }
 
 void TrainingSession::setLearningRate(double lr) {
@@ -363,6 +411,9 @@ void TrainingSession::drain() {
         done = m_workerDone;
     }
     deliver(batch);
+    if (m_inspector.takeCaptured()) {
+        emit inspected();
+    }
     if (done) {
         finishRun();
     }
@@ -414,9 +465,15 @@ void TrainingSession::finishRun() {
         emit failed(tr("Training failed: %1").arg(error));
         return;
     }
+    if (m_inspector.takeCaptured()) {
+        emit inspected();
+    }
     m_samplesPerSecond = result.samplesPerSecond;
     setState(result.status == TrainStatus::Stopped ? State::Idle : State::Finished);
     emit finished(result);
+    // The last periodic capture may be a few steps old: show the weights the run ended with.
+    m_inspector.requestAll();
+    captureWhileIdle();
 }
 
 void TrainingSession::setState(State state) {
@@ -432,6 +489,138 @@ void TrainingSession::setState(State state) {
     }
     m_state = state;
     emit stateChanged(state);
+}
+
+void TrainingSession::ensureNetwork() {
+    const std::shared_ptr<const data::PreparedData> prepared = m_document.preparedData();
+    if (!prepared) {
+        throw std::runtime_error("no data is loaded");
+    }
+    const Shape sampleShape = prepared->split.train.sampleShape();
+    const std::vector<LayerSpec> specs =
+        resolveNetwork(m_document.network(), m_document.dataOutputs());
+    if (!m_network || !(m_network->inputShape() == sampleShape) ||
+        !sameSpecs(m_network->specs(), specs)) {
+        m_network.reset();
+        m_network = std::make_unique<Network>(specs, sampleShape, m_document.training().seed);
+        m_freshNetwork = true;
+    }
+}
+
+void TrainingSession::addProbe(std::shared_ptr<Probe> probe) {
+    if (!probe) {
+        return;
+    }
+    probe->requestCapture();
+    m_inspector.add(std::move(probe));
+    captureWhileIdle();
+}
+
+void TrainingSession::removeProbe(const Probe* probe) {
+    m_inspector.remove(probe);
+}
+
+void TrainingSession::requestCapture(Probe* probe) {
+    if (!probe) {
+        return;
+    }
+    probe->requestCapture();
+    captureWhileIdle();
+}
+
+int TrainingSession::paramStatsInterval() const {
+    if (m_paramStatsUsers <= 0) {
+        return 0;
+    }
+    const int configured = m_document.training().paramStatsInterval;
+    return configured > 0 ? configured : kParamStatsInterval;
+}
+
+void TrainingSession::addParamStatsUser() {
+    ++m_paramStatsUsers;
+    if (m_control) {
+        m_control->paramStatsInterval.store(paramStatsInterval());
+    }
+}
+
+void TrainingSession::removeParamStatsUser() {
+    m_paramStatsUsers = std::max(0, m_paramStatsUsers - 1);
+    if (m_control) {
+        m_control->paramStatsInterval.store(paramStatsInterval());
+    }
+}
+
+void TrainingSession::onDocumentChanged() {
+    if (m_worker.joinable() || m_inspector.empty()) {
+        return;  // a running trainer keeps its network until it ends; then we capture
+    }
+    m_inspector.requestAll();
+    captureWhileIdle();
+}
+
+void TrainingSession::captureWhileIdle() {
+    if (m_worker.joinable() || m_inspector.empty() || !m_inspector.anyRequested()) {
+        return;  // the worker captures requested probes itself, between steps or paused
+    }
+    {
+        const std::lock_guard lock(m_captureMutex);
+        if (m_captureBusy) {
+            m_captureAgain = true;
+            return;
+        }
+    }
+    joinCaptureThread();
+    QString reason = cannotTrainReason();
+    if (reason.isEmpty()) {
+        try {
+            ensureNetwork();
+        } catch (const std::exception& e) {
+            reason = QString::fromStdString(e.what());
+        }
+    }
+    if (!reason.isEmpty()) {
+        emit inspectionUnavailable(reason);
+        return;
+    }
+    const std::shared_ptr<const data::PreparedData> prepared = m_document.preparedData();
+    m_captureBusy = true;
+    m_captureThread = std::thread([this, prepared, network = m_network.get(),
+                                   loss = m_document.training().loss, step = m_lastStep.step,
+                                   epoch = m_lastStep.epoch]() {
+        for (;;) {
+            InspectContext context{*network, *prepared, loss, step, epoch, false};
+            m_inspector.requestedOnly(context);
+            const std::lock_guard lock(m_captureMutex);
+            if (!m_captureAgain) {
+                m_captureBusy = false;
+                break;
+            }
+            m_captureAgain = false;
+        }
+        // Queued to the GUI thread; dropped if the session is gone by then (its
+        // destructor joins this thread first, and Qt discards events of deleted objects).
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (m_inspector.takeCaptured()) {
+                    emit inspected();
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void TrainingSession::joinCaptureThread() {
+    if (m_captureThread.joinable()) {
+        m_captureThread.join();
+    }
+}
+
+void TrainingSession::waitForCaptures() {
+    joinCaptureThread();
+    if (m_inspector.takeCaptured()) {
+        emit inspected();
+    }
 }
 
 void TrainingSession::joinWorker() {

@@ -16,10 +16,16 @@
 // A learning-rate change in the document while a run is going is applied live, like
 // setLearningRate. Destroying the session stops the worker and joins; that takes at most
 // one step, also while paused.
+// Inspection (widgets/Inspection.h): visible views register probes; the worker captures
+// them between steps at a bounded rate, and while no run is under way the session does so
+// on a short-lived capture thread of its own, building the network from the document when
+// there is none yet so the views show it at initialization. `inspected` tells the views
+// that new snapshots are there.
 // GUI thread only, except where noted.
 
 #include "engine/Trainer.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/Inspection.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -78,6 +84,22 @@ public:
     QString saveWeights(const QString& path);
     QString loadWeights(const QString& path);
 
+    // Inspection probes (any number; each registered once). Adding one, or asking for a
+    // capture while no run is under way, captures on the session's capture thread.
+    void addProbe(std::shared_ptr<Probe> probe);
+    void removeProbe(const Probe* probe);
+    void requestCapture(Probe* probe);
+    Inspector& inspector() { return m_inspector; }
+    // Views that show per-parameter statistics (update ratios, gradient norms) count
+    // themselves in; while any is, the trainer reports them every kParamStatsInterval
+    // steps (or the experiment's own interval).
+    static constexpr int kParamStatsInterval = 5;
+    void addParamStatsUser();
+    void removeParamStatsUser();
+    int paramStatsInterval() const;
+    // Waits for the capture thread (tests; the window never needs to).
+    void waitForCaptures();
+
 public slots:
     void train();  // start (or continue after Stop/Finished) with the current settings
     void pause();
@@ -96,6 +118,10 @@ signals:
     void finished(const dlab::TrainResult& result);
     void failed(const QString& message);
     void weightsReset();
+    // New inspection snapshots are there (at most ~30 times a second).
+    void inspected();
+    // The views cannot be filled now, and why (no data yet, an invalid network).
+    void inspectionUnavailable(const QString& reason);
 
 private:
     // Starts a run on the worker: paused with one step allowed when `oneStep`.
@@ -108,6 +134,14 @@ private:
     void setState(State state);
     void joinWorker();
     void followDocumentLearningRate();
+    // Builds m_network for the document's design and data when there is none or it no
+    // longer fits (throws std::exception with the reason). Only while no thread uses it.
+    void ensureNetwork();
+    // The document changed while no run is under way: capture every probe anew.
+    void onDocumentChanged();
+    // Starts (or extends) a capture of the requested probes when no run is under way.
+    void captureWhileIdle();
+    void joinCaptureThread();
 
     ExperimentDocument& m_document;
     State m_state = State::Idle;
@@ -135,6 +169,13 @@ private:
     StepRecord m_lastStep;
     int m_lastEpochDone = 0;  // counted across runs, like the records
     int64_t m_runSamples = 0;
+    Inspector m_inspector;
+    int m_paramStatsUsers = 0;
+    std::thread m_captureThread;
+    std::mutex m_captureMutex;    // the handshake below between the GUI and capture thread
+    bool m_captureBusy = false;   // the capture thread is in its loop
+    bool m_captureAgain = false;  // asked for another round while it was busy
+
     QElapsedTimer m_activeClock;  // runs while Running
     qint64 m_activeMs = 0;        // Running time of this run before m_activeClock started
 };
