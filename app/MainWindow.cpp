@@ -180,8 +180,15 @@ void MainWindow::newFromPreset(const QString& name) {
     if (!maybeSave()) {
         return;
     }
+    Experiment experiment;
+    try {
+        experiment = presetExperiment(name.toStdString());
+    } catch (const std::exception& e) {
+        showMessage(QString::fromStdString(e.what()));
+        return;
+    }
     m_session->stop();
-    m_document->reset(presetExperiment(name.toStdString()));
+    m_document->reset(experiment);
     m_dataPanel->loadCurrent();
     showMessage(tr("New experiment from the %1 preset").arg(name));
 }

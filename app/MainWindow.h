@@ -40,6 +40,8 @@ public:
     // and the current experiment stays. Returns whether it opened.
     bool openExperiment(const QString& path);
     bool saveExperimentAs(const QString& path);
+    // Replaces the experiment with a built-in one (asks first when there are unsaved changes).
+    void newFromPreset(const QString& name);
     void setPresentationMode(bool on);
     void setDarkPalette(bool on);
     bool presentationMode() const { return m_presentation; }
@@ -54,7 +56,6 @@ protected:
 
 private:
     void buildMenus();
-    void newFromPreset(const QString& name);
     void open();
     bool save();
     bool saveAs();

@@ -2,6 +2,7 @@
 //
 //   dlab [EXPERIMENT.json]
 //   dlab --screenshot FILE.png [--state fresh|training|error] [--size WxH] [--presentation]
+//        [--preset NAME] [--tab TITLE]
 //
 // The screenshot mode renders the real window offscreen in one state and saves it, so
 // every change to the GUI can be looked at (see tools/screenshots.sh).
@@ -11,6 +12,7 @@
 #include "widgets/ControlsBar.h"
 #include "widgets/DataPanel.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/InspectPanel.h"
 #include "widgets/TrainingSession.h"
 
 #include <QApplication>
@@ -44,14 +46,31 @@ void settle(int ms) {
     waitFor([] { return false; }, ms);
 }
 
-int screenshot(MainWindow& window, const QString& file, const QString& state) {
+int screenshot(MainWindow& window, const QString& file, const QString& state,
+               const QString& tab) {
     window.setAskBeforeDiscarding(false);
     window.show();
+    if (!tab.isEmpty()) {
+        auto& tabs = window.inspectPanel();
+        int found = -1;
+        for (int i = 0; i < tabs.count(); ++i) {
+            if (tabs.tabText(i).compare(tab, Qt::CaseInsensitive) == 0) {
+                found = i;
+            }
+        }
+        if (found < 0) {
+            std::fprintf(stderr, "no tab named %s\n", qPrintable(tab));
+            return 1;
+        }
+        tabs.setCurrentIndex(found);
+    }
     auto& document = window.document();
     bool loaded = document.preparedData() != nullptr;
     QObject::connect(&document, &dlab::ui::ExperimentDocument::dataLoaded,
                      [&loaded] { loaded = true; });
-    waitFor([&] { return loaded; }, 60000);
+    // After --preset the previous experiment's data may still be there: wait until the
+    // data fits the network.
+    waitFor([&] { return loaded && window.session().cannotTrainReason().isEmpty(); }, 60000);
     if (state == "training") {
         window.session().train();
         waitFor([&] { return window.session().state() != dlab::ui::TrainingSession::State::Running; },
@@ -101,7 +120,10 @@ int main(int argc, char** argv) {
     QCommandLineOption stateOption("state", "fresh, training or error.", "STATE", "fresh");
     QCommandLineOption sizeOption("size", "Window size for the screenshot.", "WxH", "1360x860");
     QCommandLineOption presentationOption("presentation", "Start in presentation mode.");
-    parser.addOptions({shotOption, stateOption, sizeOption, presentationOption});
+    QCommandLineOption presetOption("preset", "Start from a built-in experiment.", "NAME");
+    QCommandLineOption tabOption("tab", "Show this central tab in the screenshot.", "TITLE");
+    parser.addOptions(
+        {shotOption, stateOption, sizeOption, presentationOption, presetOption, tabOption});
     parser.process(app);
 
     if (shot) {
@@ -111,6 +133,9 @@ int main(int argc, char** argv) {
     MainWindow window;
     if (!parser.positionalArguments().isEmpty()) {
         window.openExperiment(parser.positionalArguments().front());
+    } else if (parser.isSet(presetOption)) {
+        window.setAskBeforeDiscarding(false);
+        window.newFromPreset(parser.value(presetOption));
     }
     if (parser.isSet(presentationOption)) {
         window.setPresentationMode(true);
@@ -120,7 +145,8 @@ int main(int argc, char** argv) {
         if (size.size() == 2) {
             window.resize(size[0].toInt(), size[1].toInt());
         }
-        return screenshot(window, parser.value(shotOption), parser.value(stateOption));
+        return screenshot(window, parser.value(shotOption), parser.value(stateOption),
+                          parser.value(tabOption));
     }
     window.show();
     return app.exec();
