@@ -21,6 +21,10 @@ InspectPanel::InspectPanel(CurvesPanel* curves, QWidget* parent)
     m_export->setAutoRaise(true);
     connect(m_export, &QToolButton::clicked, this, &InspectPanel::chooseAndExport);
     setCornerWidget(m_export, Qt::TopRightCorner);
+    // The curves have their own PNG and CSV buttons.
+    m_export->setVisible(false);
+    connect(this, &QTabWidget::currentChanged, this,
+            [this] { m_export->setVisible(currentWidget() != m_curves); });
 }
 
 void InspectPanel::addView(InspectView* view, const QString& title, const QString& toolTip) {
