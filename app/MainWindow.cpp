@@ -5,6 +5,7 @@
 #include "widgets/ControlsBar.h"
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
+#include "widgets/DecisionBoundaryView.h"
 #include "widgets/ExperimentDocument.h"
 #include "widgets/InspectPanel.h"
 #include "widgets/StatusPanel.h"
@@ -68,6 +69,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curvesPanel->connectSession(*m_session);
     m_inspectPanel = new InspectPanel(m_curvesPanel, this);
     setCentralWidget(m_inspectPanel);
+    m_inspectPanel->addView(new DecisionBoundaryView(*m_session, this), tr("Decision boundary"),
+                            tr("For 2-D data: the class the network predicts at every point of "
+                               "the plane, and what each hidden neuron computes"));
 
     m_builderPanel = new BuilderPanel(*m_document, this);
     m_dataPanel = new DataPanel(*m_document, this);
