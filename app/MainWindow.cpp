@@ -6,10 +6,12 @@
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/GradientFlowView.h"
 #include "widgets/InspectPanel.h"
 #include "widgets/StatusPanel.h"
 #include "widgets/TrainingSession.h"
 #include "widgets/TrainingSettingsPanel.h"
+#include "widgets/UpdateRatioView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -67,6 +69,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curvesPanel = new CurvesPanel(this);
     m_curvesPanel->connectSession(*m_session);
     m_inspectPanel = new InspectPanel(m_curvesPanel, this);
+    m_inspectPanel->addView(new UpdateRatioView(*m_session, this), tr("Update ratios"),
+                            tr("How much each step changes each layer's weights, ‖ΔW‖/‖W‖: "
+                               "about 1e-3 is healthy"));
+    m_inspectPanel->addView(new GradientFlowView(*m_session, this), tr("Gradient flow"),
+                            tr("The gradient of each layer over the steps and along the depth: "
+                               "vanishing and exploding gradients"));
     setCentralWidget(m_inspectPanel);
 
     m_builderPanel = new BuilderPanel(*m_document, this);
