@@ -7,10 +7,12 @@
 #include "widgets/DataPanel.h"
 #include "widgets/DecisionBoundaryView.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/GradientFlowView.h"
 #include "widgets/InspectPanel.h"
 #include "widgets/StatusPanel.h"
 #include "widgets/TrainingSession.h"
 #include "widgets/TrainingSettingsPanel.h"
+#include "widgets/UpdateRatioView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -68,6 +70,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curvesPanel = new CurvesPanel(this);
     m_curvesPanel->connectSession(*m_session);
     m_inspectPanel = new InspectPanel(m_curvesPanel, this);
+    m_inspectPanel->addView(new UpdateRatioView(*m_session, this), tr("Update ratios"),
+                            tr("How much each step changes each layer's weights, ‖ΔW‖/‖W‖: "
+                               "about 1e-3 is healthy"));
+    m_inspectPanel->addView(new GradientFlowView(*m_session, this), tr("Gradient flow"),
+                            tr("The gradient of each layer over the steps and along the depth: "
+                               "vanishing and exploding gradients"));
     setCentralWidget(m_inspectPanel);
     m_inspectPanel->addView(new DecisionBoundaryView(*m_session, this), tr("Decision boundary"),
                             tr("For 2-D data: the class the network predicts at every point of "

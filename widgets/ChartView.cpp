@@ -5,6 +5,7 @@
 #include <QPainter>
 #include <QToolTip>
 
+#include <algorithm>
 #include <limits>
 
 namespace dlab::ui {
@@ -56,6 +57,17 @@ bool ChartView::viewportEvent(QEvent* event) {
     return QChartView::viewportEvent(event);
 }
 
+void ChartView::drawBackground(QPainter* painter, const QRectF& rect) {
+    QChartView::drawBackground(painter, rect);
+    if (!toChart || !m_overlay.band) {
+        return;
+    }
+    painter->save();
+    painter->translate(chart()->pos());
+    paintBand(*painter);
+    painter->restore();
+}
+
 void ChartView::drawForeground(QPainter* painter, const QRectF& rect) {
     QChartView::drawForeground(painter, rect);
     if (!toChart) {
@@ -66,6 +78,51 @@ void ChartView::drawForeground(QPainter* painter, const QRectF& rect) {
     painter->translate(chart()->pos());
     paintOverlay(*painter);
     painter->restore();
+}
+
+void ChartView::paintBand(QPainter& painter) const {
+    const Band& band = *m_overlay.band;
+    const QRectF area = chart()->plotArea();
+    // toChart maps a value at or below 0 on the log axis under the plot area; the strip
+    // is clipped to the area either way.
+    const double top = toChart(QPointF(0.0, band.hi)).y();
+    const double bottom = toChart(QPointF(0.0, band.lo)).y();
+    const QRectF strip = QRectF(QPointF(area.left(), std::min(top, bottom)),
+                                QPointF(area.right(), std::max(top, bottom)))
+                             .intersected(area);
+    if (strip.isEmpty()) {
+        return;
+    }
+    painter.fillRect(strip, band.color);
+}
+
+// The band's label, over the series (on a backing, like the marker labels) so a curve
+// that runs through the band cannot hide it.
+void ChartView::paintBandLabel(QPainter& painter) const {
+    const Band& band = *m_overlay.band;
+    const QRectF area = chart()->plotArea();
+    const double top = std::max(area.top(), toChart(QPointF(0.0, band.hi)).y());
+    const double bottom = std::min(area.bottom(), toChart(QPointF(0.0, band.lo)).y());
+    const QFont font = scaled(this->font(), 0.8 * m_overlay.scale);
+    const QFontMetricsF metrics(font);
+    if (band.label.isEmpty() || bottom - top < metrics.height()) {
+        return;
+    }
+    // The band's own hue, opaque and halfway to the text colour, so it reads on the strip.
+    const QColor text = palette().color(QPalette::Text);
+    const QColor ink = QColor::fromRgbF(0.5f * (band.color.redF() + text.redF()),
+                                        0.5f * (band.color.greenF() + text.greenF()),
+                                        0.5f * (band.color.blueF() + text.blueF()));
+    const double width = metrics.horizontalAdvance(band.label);
+    // At the bottom left: curves usually come down into a band from above over a run.
+    const QRectF box(area.left() + 4.0, bottom - metrics.height() - 4.0, width + 4.0,
+                     metrics.height() + 2.0);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(withAlpha(palette().color(QPalette::Base), 0.65));
+    painter.drawRect(box);
+    painter.setFont(font);
+    painter.setPen(ink);
+    painter.drawText(QPointF(box.left() + 2.0, box.top() + 1.0 + metrics.ascent()), band.label);
 }
 
 void ChartView::paintOverlay(QPainter& painter) const {
@@ -81,7 +138,10 @@ void ChartView::paintOverlay(QPainter& painter) const {
                          o.placeholder);
     }
 
-    const QPen markerPen(withAlpha(text, 0.45), o.scale > 1.0 ? 2.0 : 1.0, Qt::DashLine);
+    if (o.band) {
+        paintBandLabel(painter);
+    }
+
     painter.setFont(scaled(font(), 0.8 * o.scale));
     const QFontMetricsF metrics(painter.font());
     double labelEnd = -std::numeric_limits<double>::infinity();
@@ -90,7 +150,9 @@ void ChartView::paintOverlay(QPainter& painter) const {
         if (x < area.left() - 0.5 || x > area.right() + 0.5) {
             continue;
         }
-        painter.setPen(markerPen);
+        const QColor ink = marker.color.isValid() ? marker.color : text;
+        painter.setPen(QPen(withAlpha(ink, marker.color.isValid() ? 0.7 : 0.45),
+                            o.scale > 1.0 ? 2.0 : 1.0, Qt::DashLine));
         painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
         // A label that would overlap the previous one is left out; its line still shows.
         const double width = metrics.horizontalAdvance(marker.label);
@@ -101,7 +163,7 @@ void ChartView::paintOverlay(QPainter& painter) const {
             painter.setPen(Qt::NoPen);
             painter.setBrush(withAlpha(palette().color(QPalette::Base), 0.65));
             painter.drawRect(box);
-            painter.setPen(withAlpha(text, 0.8));
+            painter.setPen(marker.color.isValid() ? ink : withAlpha(text, 0.8));
             painter.drawText(QPointF(left, box.top() + 1.0 + metrics.ascent()), marker.label);
             labelEnd = box.right() + 6.0;
         }

@@ -1,7 +1,8 @@
 #pragma once
 // ChartView: the Qt Charts view inside LineChart. It paints what Qt Charts does not
 // over the chart (vertical marker lines with labels, a dot on the hovered point, a
-// placeholder while there is no data) and reports the mouse to its owner.
+// placeholder while there is no data), a shaded band under it (behind the grid and the
+// series: the chart's own background must be hidden) and reports the mouse to its owner.
 //
 // While the mouse rests on a point, its values stay up as the tooltip rather than the
 // chart's general one. Overlay positions are data values; `toChart` (set by the owner)
@@ -24,9 +25,18 @@ public:
     struct Marker {
         double x = 0.0;
         QString label;
+        QColor color;  // invalid: the text colour
+    };
+    // A horizontal strip between two data values of y.
+    struct Band {
+        double lo = 0.0;
+        double hi = 0.0;
+        QColor color;
+        QString label;
     };
     struct Overlay {
         std::vector<Marker> markers;
+        std::optional<Band> band;
         QString placeholder;           // drawn only while it is not empty
         std::optional<QPointF> hover;  // a data value
         QColor hoverColor;
@@ -52,9 +62,12 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
     bool viewportEvent(QEvent* event) override;
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
     void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
+    void paintBand(QPainter& painter) const;
+    void paintBandLabel(QPainter& painter) const;
     void paintOverlay(QPainter& painter) const;
 
     Overlay m_overlay;

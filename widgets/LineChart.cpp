@@ -148,8 +148,23 @@ QList<QPointF> LineChart::displayedPoints(int series) const {
     return m_series.at(static_cast<size_t>(series)).line->points();
 }
 
-void LineChart::addMarker(double x, const QString& label) {
-    m_markers.push_back({x, label});
+void LineChart::addMarker(double x, const QString& label, const QColor& color) {
+    m_markers.push_back({x, label, color});
+    scheduleRefresh();
+}
+
+void LineChart::setMarkers(std::vector<Marker> markers) {
+    m_markers = std::move(markers);
+    scheduleRefresh();
+}
+
+void LineChart::setBand(double lo, double hi, const QColor& color, const QString& label) {
+    m_band = Band{lo, hi, color, label};
+    scheduleRefresh();
+}
+
+void LineChart::clearBand() {
+    m_band.reset();
     scheduleRefresh();
 }
 
@@ -158,6 +173,17 @@ void LineChart::clear() {
         s.data.clear();
         s.dirty = true;
     }
+    m_markers.clear();
+    m_hover.reset();
+    scheduleRefresh();
+}
+
+void LineChart::removeAllSeries() {
+    for (Series& s : m_series) {
+        m_chart->removeSeries(s.line);
+        delete s.line;
+    }
+    m_series.clear();
     m_markers.clear();
     m_hover.reset();
     scheduleRefresh();
@@ -247,8 +273,9 @@ void LineChart::applyStyle() {
                              (m_compact ? kCompactFont : 1.0);
     const QFont base = font();
 
-    m_chart->setBackgroundBrush(background);
-    m_chart->setBackgroundPen(Qt::NoPen);
+    // The view paints the background (and a band on it, ChartView::drawBackground); the
+    // chart's own background would cover both.
+    m_chart->setBackgroundVisible(false);
     m_chart->setPlotAreaBackgroundVisible(false);
     m_chart->setTitleBrush(text);
     m_chart->setTitleFont(scaledFont(base, 1.05 * fontScale, true));
@@ -358,6 +385,13 @@ void LineChart::updateRanges() {
         xMin = 0.0;
         xMax = 1.0;
     }
+    if (m_band) {
+        yMin = std::min(yMin, m_band->lo);
+        yMax = std::max(yMax, m_band->hi);
+        if (m_band->lo > 0.0) {
+            yMinPositive = std::min(yMinPositive, m_band->lo);
+        }
+    }
     // As many ticks as fit without labels running into each other.
     const QRectF area = m_chart->plotArea();
     const QFontMetricsF metrics(m_xAxis->labelsFont());
@@ -459,7 +493,11 @@ void LineChart::updateOverlay() {
     ChartView::Overlay& o = m_view->overlay();
     o.markers.clear();
     for (const Marker& m : m_markers) {
-        o.markers.push_back({m.x, m.label});
+        o.markers.push_back({m.x, m.label, m.color});
+    }
+    o.band.reset();
+    if (m_band) {
+        o.band = ChartView::Band{m_band->lo, m_band->hi, m_band->color, m_band->label};
     }
     const bool empty = std::all_of(m_series.begin(), m_series.end(),
                                    [](const Series& s) { return s.data.empty(); });

@@ -13,7 +13,11 @@
 //
 // Axes range themselves over all data. The log-scale Y axis drops non-positive values
 // from the view (they have no place on it) but keeps them in the data and the CSV.
-// Markers are vertical lines at an x value with a short label (learning-rate changes).
+// Markers are vertical lines at an x value with a short label (learning-rate changes), in
+// the text colour or a colour of their own.
+// A band is a shaded horizontal strip between two y values (a healthy range), painted
+// behind the grid and the series and counted in the y range, so it is always in view; on
+// the log axis its edges sit where those values are drawn.
 // Colours for text, grid and background come from the widget's palette, so the chart
 // follows light and dark palettes; series colours are the caller's.
 //
@@ -48,6 +52,13 @@ public:
     struct Marker {
         double x = 0.0;
         QString label;
+        QColor color;  // invalid: the text colour
+    };
+    struct Band {
+        double lo = 0.0;
+        double hi = 0.0;
+        QColor color;   // drawn as is: give it the alpha it should have
+        QString label;  // drawn inside the band, at its top left
     };
     // A data point found under the mouse.
     struct Hit {
@@ -75,11 +86,20 @@ public:
     // What the chart currently draws for a series (after the last refresh).
     QList<QPointF> displayedPoints(int series) const;
 
-    void addMarker(double x, const QString& label);
+    void addMarker(double x, const QString& label, const QColor& color = QColor());
+    // Replaces all markers (a caller that keeps their number bounded).
+    void setMarkers(std::vector<Marker> markers);
     const std::vector<Marker>& markers() const { return m_markers; }
 
-    // Removes all points and markers; the series stay.
+    // One shaded band at most; setBand replaces it. lo < hi; on the log axis both > 0.
+    void setBand(double lo, double hi, const QColor& color, const QString& label = {});
+    void clearBand();
+    const std::optional<Band>& band() const { return m_band; }
+
+    // Removes all points and markers; the series (and the band) stay.
     void clear();
+    // Removes the series too (a new network has other layers); indices start again at 0.
+    void removeAllSeries();
 
     void setTitle(const QString& title);
     QString title() const { return m_title; }
@@ -150,6 +170,7 @@ private:
     QTimer* m_refreshTimer = nullptr;
     std::vector<Series> m_series;
     std::vector<Marker> m_markers;  // the view's overlay draws a copy
+    std::optional<Band> m_band;
     std::optional<Hit> m_hover;
     QString m_title;
     QString m_xTitle;
