@@ -6,6 +6,8 @@
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/FeatureMapView.h"
+#include "widgets/FiltersView.h"
 #include "widgets/InspectPanel.h"
 #include "widgets/StatusPanel.h"
 #include "widgets/TrainingSession.h"
@@ -67,6 +69,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curvesPanel = new CurvesPanel(this);
     m_curvesPanel->connectSession(*m_session);
     m_inspectPanel = new InspectPanel(m_curvesPanel, this);
+    m_inspectPanel->addView(new FiltersView(*m_session, this), tr("Filters"),
+                            tr("Each conv filter's weights as a picture: what it looks for"));
+    m_inspectPanel->addView(new FeatureMapView(*m_session, this), tr("Feature maps"),
+                            tr("What each conv layer makes of one image, and the prediction"));
     setCentralWidget(m_inspectPanel);
 
     m_builderPanel = new BuilderPanel(*m_document, this);
