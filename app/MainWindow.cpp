@@ -7,6 +7,8 @@
 #include "widgets/DataPanel.h"
 #include "widgets/DecisionBoundaryView.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/FeatureMapView.h"
+#include "widgets/FiltersView.h"
 #include "widgets/GradientFlowView.h"
 #include "widgets/InspectPanel.h"
 #include "widgets/StatusPanel.h"
@@ -76,6 +78,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_inspectPanel->addView(new GradientFlowView(*m_session, this), tr("Gradient flow"),
                             tr("The gradient of each layer over the steps and along the depth: "
                                "vanishing and exploding gradients"));
+    m_inspectPanel->addView(new FiltersView(*m_session, this), tr("Filters"),
+                            tr("Each conv filter's weights as a picture: what it looks for"));
+    m_inspectPanel->addView(new FeatureMapView(*m_session, this), tr("Feature maps"),
+                            tr("What each conv layer makes of one image, and the prediction"));
     setCentralWidget(m_inspectPanel);
     m_inspectPanel->addView(new DecisionBoundaryView(*m_session, this), tr("Decision boundary"),
                             tr("For 2-D data: the class the network predicts at every point of "
