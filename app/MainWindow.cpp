@@ -2,6 +2,7 @@
 
 #include "engine/Experiment.h"
 #include "widgets/BuilderPanel.h"
+#include "widgets/ConfusionView.h"
 #include "widgets/ControlsBar.h"
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
@@ -68,6 +69,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curvesPanel->connectSession(*m_session);
     m_inspectPanel = new InspectPanel(m_curvesPanel, this);
     setCentralWidget(m_inspectPanel);
+    m_inspectPanel->addView(new ConfusionView(*m_session, this), tr("Confusion"),
+                            tr("Which classes the network mixes up: the confusion matrix on the "
+                               "validation set after every epoch, and its most confident mistakes"));
 
     m_builderPanel = new BuilderPanel(*m_document, this);
     m_dataPanel = new DataPanel(*m_document, this);
