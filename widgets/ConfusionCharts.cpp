@@ -346,10 +346,9 @@ void ConfusionMatrixChart::paintEvent(QPaintEvent*) {
         const double r = m.precision(c);
         const QRectF cell(g.left() + c * l.cell, precisionTop, l.cell, precisionHeight);
         if (r > 0.0) {
-            const double barHeight = cell.height() * r;
-            p.fillRect(
-                QRectF(cell.left() + 1, cell.bottom() - barHeight, cell.width() - 2, barHeight),
-                bar);
+            // Horizontal like the recall bars, so both read the same way.
+            p.fillRect(QRectF(cell.left() + 1, cell.top(), (cell.width() - 2) * r, cell.height()),
+                       bar);
         }
         if (columnText) {
             p.setPen(text);
