@@ -2,6 +2,7 @@
 
 #include "engine/Experiment.h"
 #include "widgets/BuilderPanel.h"
+#include "widgets/ConfusionView.h"
 #include "widgets/ControlsBar.h"
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
@@ -86,6 +87,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_inspectPanel->addView(new DecisionBoundaryView(*m_session, this), tr("Decision boundary"),
                             tr("For 2-D data: the class the network predicts at every point of "
                                "the plane, and what each hidden neuron computes"));
+    m_inspectPanel->addView(new ConfusionView(*m_session, this), tr("Confusion"),
+                            tr("Which classes the network mixes up: the confusion matrix on the "
+                               "validation set after every epoch, and its most confident mistakes"));
 
     m_builderPanel = new BuilderPanel(*m_document, this);
     m_dataPanel = new DataPanel(*m_document, this);
