@@ -5,6 +5,7 @@
 #include "widgets/ControlsBar.h"
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
+#include "widgets/DistributionsView.h"
 #include "widgets/ExperimentDocument.h"
 #include "widgets/InspectPanel.h"
 #include "widgets/StatusPanel.h"
@@ -67,6 +68,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curvesPanel = new CurvesPanel(this);
     m_curvesPanel->connectSession(*m_session);
     m_inspectPanel = new InspectPanel(m_curvesPanel, this);
+    m_inspectPanel->addView(new DistributionsView(*m_session, this), tr("Distributions"),
+                            tr("Histograms of each layer's activations and gradients: watch "
+                               "them collapse, saturate or stay spread as in the course's "
+                               "initialization experiment"));
     setCentralWidget(m_inspectPanel);
 
     m_builderPanel = new BuilderPanel(*m_document, this);
