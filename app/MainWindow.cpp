@@ -7,6 +7,7 @@
 #include "widgets/CurvesPanel.h"
 #include "widgets/DataPanel.h"
 #include "widgets/DecisionBoundaryView.h"
+#include "widgets/DistributionsView.h"
 #include "widgets/ExperimentDocument.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/FiltersView.h"
@@ -73,23 +74,29 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curvesPanel = new CurvesPanel(this);
     m_curvesPanel->connectSession(*m_session);
     m_inspectPanel = new InspectPanel(m_curvesPanel, this);
-    m_inspectPanel->addView(new UpdateRatioView(*m_session, this), tr("Update ratios"),
+    // Course order: what the network does, then how it learns, then what it learned.
+    m_inspectPanel->addView(new DecisionBoundaryView(*m_session, this), tr("Boundary"),
+                            tr("Decision boundary, for 2-D data: the class the network predicts "
+                               "at every point of the plane, and what each hidden neuron "
+                               "computes"));
+    m_inspectPanel->addView(new ConfusionView(*m_session, this), tr("Confusion"),
+                            tr("Which classes the network mixes up: the confusion matrix on the "
+                               "validation set after every epoch, and its most confident mistakes"));
+    m_inspectPanel->addView(new DistributionsView(*m_session, this), tr("Histograms"),
+                            tr("Histograms of each layer's activations and gradients: watch "
+                               "them collapse, saturate or stay spread as in the course's "
+                               "initialization experiment"));
+    m_inspectPanel->addView(new UpdateRatioView(*m_session, this), tr("Update ratio"),
                             tr("How much each step changes each layer's weights, ‖ΔW‖/‖W‖: "
                                "about 1e-3 is healthy"));
-    m_inspectPanel->addView(new GradientFlowView(*m_session, this), tr("Gradient flow"),
-                            tr("The gradient of each layer over the steps and along the depth: "
-                               "vanishing and exploding gradients"));
+    m_inspectPanel->addView(new GradientFlowView(*m_session, this), tr("Gradients"),
+                            tr("Gradient flow: the gradient of each layer over the steps and "
+                               "along the depth, where vanishing and exploding gradients show"));
     m_inspectPanel->addView(new FiltersView(*m_session, this), tr("Filters"),
                             tr("Each conv filter's weights as a picture: what it looks for"));
     m_inspectPanel->addView(new FeatureMapView(*m_session, this), tr("Feature maps"),
                             tr("What each conv layer makes of one image, and the prediction"));
     setCentralWidget(m_inspectPanel);
-    m_inspectPanel->addView(new DecisionBoundaryView(*m_session, this), tr("Decision boundary"),
-                            tr("For 2-D data: the class the network predicts at every point of "
-                               "the plane, and what each hidden neuron computes"));
-    m_inspectPanel->addView(new ConfusionView(*m_session, this), tr("Confusion"),
-                            tr("Which classes the network mixes up: the confusion matrix on the "
-                               "validation set after every epoch, and its most confident mistakes"));
 
     m_builderPanel = new BuilderPanel(*m_document, this);
     m_dataPanel = new DataPanel(*m_document, this);

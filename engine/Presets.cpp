@@ -13,7 +13,7 @@ struct Preset {
     const char* json;
 };
 
-constexpr std::array<Preset, 7> kPresets = {{
+constexpr std::array<Preset, 12> kPresets = {{
     {"spiral", "A small MLP (2-64-64-3, ReLU, Adam) on the 3-class spiral: trains in seconds.",
      R"({"name": "Spiral MLP",
          "data": {"source": "spiral", "samples": 900, "noise": 0.2, "classes": 3,
@@ -104,6 +104,110 @@ constexpr std::array<Preset, 7> kPresets = {{
                      {"type": "dense", "units": "classes"}],
          "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
                       "optimizer": {"type": "adam", "lr": 0.001}}})"},
+    {"tanh-init-small",
+     "Initialization (1/3): 10 tanh layers of 500, weights N(0, 0.01²). Open the Distributions "
+     "tab before training: each layer's activations are narrower than the last, until the "
+     "deep layers are all ≈ 0, and the gradients vanish with them; the loss stays near "
+     "ln 10 ≈ 2.30.",
+     R"({"name": "Deep tanh net, small init",
+         "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
+         "network": [
+             {"type": "flatten"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 0.01}, {"type": "tanh"},
+             {"type": "dense", "units": "classes", "init": "normal", "init_std": 0.01}],
+         "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
+                      "optimizer": {"type": "sgd", "lr": 0.01, "momentum": 0.9}}})"},
+    {"tanh-init-large",
+     "Initialization (2/3): the same 10 × 500 tanh net, weights N(0, 1). In the Distributions "
+     "tab every tanh layer piles up at −1 and +1 (about 90 % saturated), where the local "
+     "gradient 1 − tanh² is ≈ 0; the logits are huge, the loss starts far above ln 10 and "
+     "the accuracy stays near chance.",
+     R"({"name": "Deep tanh net, large init",
+         "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
+         "network": [
+             {"type": "flatten"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "normal", "init_std": 1.0}, {"type": "tanh"},
+             {"type": "dense", "units": "classes", "init": "normal", "init_std": 1.0}],
+         "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
+                      "optimizer": {"type": "sgd", "lr": 0.01, "momentum": 0.9}}})"},
+    {"tanh-init-xavier",
+     "Initialization (3/3): the same net with Xavier/Glorot init, N(0, 2/(n_in + n_out)). In "
+     "the Distributions tab the activations stay spread over (−1, 1) in every layer, gradients "
+     "reach the first layer, and it trains.",
+     R"({"name": "Deep tanh net, Xavier init",
+         "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
+         "network": [
+             {"type": "flatten"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": 500, "init": "xavier_normal"}, {"type": "tanh"},
+             {"type": "dense", "units": "classes", "init": "xavier_normal"}],
+         "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
+                      "optimizer": {"type": "sgd", "lr": 0.01, "momentum": 0.9}}})"},
+    {"deep-sigmoid",
+     "Gradient flow (1/2): 8 sigmoid layers of 128 (Xavier init), plain SGD. The Gradient flow "
+     "tab shows the gradient norms shrinking layer by layer toward the input, about 4× per "
+     "sigmoid (σ' ≤ 1/4), and the Distributions tab's gradient column narrows the same way: "
+     "the first layers hardly learn. Compare with deep-relu.",
+     R"({"name": "Deep sigmoid MLP",
+         "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
+         "network": [
+             {"type": "flatten"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": 128, "init": "xavier_normal"}, {"type": "sigmoid"},
+             {"type": "dense", "units": "classes", "init": "xavier_normal"}],
+         "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
+                      "optimizer": {"type": "sgd", "lr": 0.05}}})"},
+    {"deep-relu",
+     "Gradient flow (2/2): the same 8 × 128 net with ReLU and He init. The Gradient flow tab "
+     "shows gradient norms of about one size in every layer, and it trains far faster than "
+     "deep-sigmoid.",
+     R"({"name": "Deep ReLU MLP",
+         "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
+         "network": [
+             {"type": "flatten"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": 128, "init": "he_normal"}, {"type": "relu"},
+             {"type": "dense", "units": "classes", "init": "he_normal"}],
+         "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
+                      "optimizer": {"type": "sgd", "lr": 0.05}}})"},
 }};
 
 }  // namespace

@@ -1,4 +1,4 @@
-// The views fed by per-parameter statistics ("Update ratios", "Gradient flow"):
+// The views fed by per-parameter statistics ("Update ratio", "Gradients"):
 //   - what they draw equals ‖ΔW‖/‖W‖ and ‖∂L/∂W‖ computed here from the weights before
 //     and after one real trainer step and from our own forward/backward pass;
 //   - the healthy band is drawn where its values lie on the log axis (also in the PNG);

@@ -1,5 +1,5 @@
 #pragma once
-// DecisionBoundaryView ("Decision boundary" tab): for 2-D data, what the network predicts
+// DecisionBoundaryView ("Boundary" tab): for 2-D data, what the network predicts
 // at every point of the input plane, with the data on top, updated live while it trains.
 //
 //   classification  the region of each class in its colour (the Data panel's scatter

@@ -1,5 +1,5 @@
 #pragma once
-// GradientFlowView ("Gradient flow"): how large the gradient ‖∂L/∂W‖ of each weight
+// GradientFlowView ("Gradients" tab): how large the gradient ‖∂L/∂W‖ of each weight
 // tensor is, over the steps and along the depth of the network.
 //
 //   chart    log y, one series per weight tensor (coloured by depth, blue at the input,

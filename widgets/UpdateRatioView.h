@@ -1,5 +1,5 @@
 #pragma once
-// UpdateRatioView ("Update ratios"): how much each step changes each parameter tensor,
+// UpdateRatioView ("Update ratio" tab): how much each step changes each parameter tensor,
 // relative to its size, ‖ΔW‖/‖W‖, over the steps of the run.
 //
 //   chart    log y, one series per weight tensor (biases and normalization γ/β behind a
