@@ -42,6 +42,10 @@ void Inspector::requestAll() {
     }
 }
 
+void Inspector::startRun() {
+    m_nextPeriodic = Clock::now() + std::chrono::milliseconds(kMinIntervalMs);
+}
+
 bool Inspector::afterStep(InspectContext& context) {
     if (Clock::now() >= m_nextPeriodic) {
         return run(context, Which::Periodic);

@@ -121,6 +121,9 @@ public:
     // Asks every probe for a capture (the network changed under all of them).
     void requestAll();
 
+    // A run starts: the views show the network as it is now (captured while idle), so
+    // the first periodic capture waits one interval. Call while no capture runs.
+    void startRun();
     // After a training step: captures the probes that asked, or all periodic ones when
     // the interval has passed. Returns whether anything was captured.
     bool afterStep(InspectContext& context);

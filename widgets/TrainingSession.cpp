@@ -282,6 +282,7 @@ void TrainingSession::startRun(bool oneStep) {
     m_activeMs = 0;
     m_activeClock.invalidate();
 
+    m_inspector.startRun();
     m_control = std::make_unique<TrainControl>();
     m_control->paramStatsInterval.store(paramStatsInterval());
     m_control->pause.store(oneStep);
