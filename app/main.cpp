@@ -105,9 +105,9 @@ int main(int argc, char** argv) {
     if (shot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
-    if (qEnvironmentVariableIsEmpty("OPENBLAS_NUM_THREADS")) {
-        dlab::blas::setThreads(std::max(1, QThread::idealThreadCount() - 1));
-    }
+    // OpenBLAS keeps its default of one thread per core, as dlab-train does: the GUI
+    // thread needs ~10 % of a core while training (charts at 10 Hz), and an OpenBLAS thread
+    // fewer cost more than that (bench/bench_session compares the two).
     QApplication app(argc, argv);
     QApplication::setOrganizationName("dlab");
     QApplication::setApplicationName(shot ? "dlab-screenshot" : "dlab");

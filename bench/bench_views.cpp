@@ -118,9 +118,7 @@ Options parseOptions(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     blas::ensureFastKernels(argv);
-    if (qEnvironmentVariableIsEmpty("OPENBLAS_NUM_THREADS")) {
-        blas::setThreads(std::max(1, QThread::idealThreadCount() - 1));
-    }
+    // The window's OpenBLAS setting (app/main.cpp): its default, one thread per core.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }

@@ -13,7 +13,7 @@
 // starting near zero. The log-scale toggle applies to the loss and rate charts.
 //
 // Data arrives in bulk through addMetrics (one call per TrainingSession::metrics
-// signal); the charts coalesce their redraws to at most ~30 a second. runStarted clears
+// signal); the charts coalesce their redraws to at most ~10 a second. runStarted clears
 // everything. GUI thread only.
 
 #include "widgets/TrainingSession.h"

@@ -24,8 +24,13 @@
 namespace dlab::ui {
 namespace {
 
-// ~30 redraws a second at most, however often data arrives.
-constexpr int kRefreshIntervalMs = 33;
+// ~10 redraws a second at most, however often data arrives: a curve moving 10 times a
+// second looks live, and each Qt Charts redraw (it re-strokes every series to find its
+// shape) costs milliseconds of a core that training could use (bench_session reports the
+// GUI thread's share).
+constexpr int kRefreshIntervalMs = 100;
+// Pixels per min/max bucket: two points per bucket, so one point per pixel.
+constexpr int kPixelsPerBucket = 2;
 // Bucket counts are rounded up to this step so that a plot area that changes by a pixel
 // (axis labels growing) does not force every series to be reduced again.
 constexpr int kBucketStep = 32;
@@ -301,8 +306,11 @@ void LineChart::applyStyle() {
     const double widthScale = m_presentation ? kPresentationWidth : 1.0;
     for (Series& s : m_series) {
         QPen pen(s.color, s.width * widthScale);
-        pen.setCapStyle(Qt::RoundCap);
-        pen.setJoinStyle(Qt::RoundJoin);
+        // Round caps and joins make the stroker build arcs at each of the ~2 points per
+        // pixel of a long series; that was most of a redraw, and a redraw during training
+        // preempts an OpenBLAS thread. Bevel joins look the same at these widths.
+        pen.setCapStyle(Qt::FlatCap);
+        pen.setJoinStyle(Qt::BevelJoin);
         s.line->setPen(pen);
         s.line->setMarkerSize(m_presentation ? 5.0 : 3.5);
     }
@@ -337,7 +345,8 @@ int LineChart::bucketCount() const {
     if (pixels < 16) {
         pixels = std::max(width(), 640);
     }
-    return (pixels + kBucketStep - 1) / kBucketStep * kBucketStep;
+    const int buckets = std::max(1, pixels / kPixelsPerBucket);
+    return (buckets + kBucketStep - 1) / kBucketStep * kBucketStep;
 }
 
 void LineChart::refreshNow() {

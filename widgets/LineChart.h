@@ -5,10 +5,10 @@
 //
 // Data model: every series keeps its FULL data in our own SeriesData, in append order,
 // and x must not decrease within a series (steps, epochs). What Qt Charts gets is a
-// downsampled view (SeriesData::downsample: min and max of each one-pixel-wide bucket, so
+// downsampled view (SeriesData::downsample: min and max of each two-pixel-wide bucket, so
 // spikes survive), pushed with one QXYSeries::replace per series when the chart
 // refreshes. Appends only mark the chart dirty and start a coalescing timer, so the chart
-// redraws at most ~30 times a second however often data arrives; refreshNow() pushes
+// redraws at most ~10 times a second however often data arrives; refreshNow() pushes
 // immediately (tests, export).
 //
 // Axes range themselves over all data. The log-scale Y axis drops non-positive values
