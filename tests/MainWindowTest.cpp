@@ -1,18 +1,24 @@
 // The whole window as a student uses it: it opens with data ready, Train makes curves
 // move, an invalid network keeps Train disabled with the reason, an experiment saved and
 // reopened is the same, a dropped corrupt file shows its error and loses nothing, and
-// closing during training neither hangs nor crashes.
+// closing during training neither hangs nor crashes; every inspection tab fills while a
+// run goes on.
 
 #include "app/MainWindow.h"
 #include "engine/Experiment.h"
 #include "widgets/ControlsBar.h"
 #include "widgets/DataPanel.h"
 #include "widgets/ExperimentDocument.h"
+#include "widgets/InspectPanel.h"
+#include "widgets/InspectView.h"
+#include "widgets/Inspection.h"
 #include "widgets/TrainingSession.h"
 
 #include <QFileInfo>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QImage>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
@@ -64,6 +70,61 @@ private slots:
         QTest::mouseClick(train, Qt::LeftButton);
         // "One click on Train and curves move within a second."
         QTRY_VERIFY_WITH_TIMEOUT(metrics.count() > 0, 1000);
+        window.session().stop();
+    }
+
+    void everyInspectTabFillsWhileTraining() {
+        // Click through the central tabs during a run on the spiral set: only the shown
+        // view runs a probe; each fills (or, for the image views, says why it cannot);
+        // each exports a PNG with something drawn on it.
+        MainWindow window;
+        window.setAskBeforeDiscarding(false);
+        window.resize(1360, 860);
+        window.show();
+        waitForData(window);
+        InspectPanel& tabs = window.inspectPanel();
+        QCOMPARE(tabs.views().size(), size_t{7});
+        TrainConfig training = window.document().training();
+        training.epochs = 100000;  // still running when the last tab is looked at
+        window.document().setTraining(training, "many epochs");
+        window.session().train();
+        QTemporaryDir dir;
+        for (InspectView* view : tabs.views()) {
+            const QString title = tabs.tabText(tabs.indexOf(view));
+            const QRect tabRect = tabs.tabBar()->tabRect(tabs.indexOf(view));
+            tabs.tabBar()->setCurrentIndex(tabs.indexOf(view));  // scrolled-out tabs too
+            if (tabRect.isValid() && tabs.tabBar()->rect().contains(tabRect.center())) {
+                QTest::mouseClick(tabs.tabBar(), Qt::LeftButton, {}, tabRect.center());
+            }
+            QTRY_VERIFY2(view->active(), qPrintable(title));
+            const size_t probes = view->probe() ? 1 : 0;
+            QCOMPARE(window.session().inspector().size(), probes);
+            const bool imageView = title == "Filters" || title == "Feature maps";
+            if (imageView) {
+                // The spiral's samples are two numbers, not images.
+                QTRY_VERIFY_WITH_TIMEOUT(!view->message().isEmpty(), 10000);
+            } else {
+                QTest::qWait(600);  // a few periodic captures and chart redraws
+                QVERIFY2(view->message().isEmpty(), qPrintable(title + ": " + view->message()));
+                if (view->probe()) {
+                    QVERIFY2(view->probe()->error().empty(), qPrintable(title));
+                }
+            }
+            const QString png = dir.filePath(title + ".png");
+            QVERIFY2(view->exportPng(png), qPrintable(title));
+            const QImage image(png);
+            QVERIFY2(image.width() > 200 && image.height() > 150, qPrintable(title));
+            // More than one colour: something is drawn, not an empty page.
+            const QRgb first = image.pixel(0, 0);
+            bool drawn = false;
+            for (int y = 0; y < image.height() && !drawn; y += 7) {
+                for (int x = 0; x < image.width() && !drawn; x += 7) {
+                    drawn = image.pixel(x, y) != first;
+                }
+            }
+            QVERIFY2(drawn, qPrintable(title));
+        }
+        QCOMPARE(window.session().state(), TrainingSession::State::Running);
         window.session().stop();
     }
 

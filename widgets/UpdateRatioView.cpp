@@ -96,9 +96,8 @@ UpdateRatioView::UpdateRatioView(TrainingSession& session, QWidget* parent)
     m_table->setShowGrid(false);
     m_table->setAlternatingRowColors(true);
     m_table->setToolTip(
-        tr("The latest update ratio of every shown tensor. The status is taken "
-           "from the median of its last few values, so one noisy step does "
-           "not change it."));
+        tr("The update ratio of every shown tensor: the median of its last few values, "
+           "so one noisy step does not change it, and what it means."));
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_biasCheck);
@@ -278,7 +277,12 @@ void UpdateRatioView::updateTable() {
             name->setText(t.name);
             name->setIcon(QIcon(swatch(t.color, swatchSize)));
         }
-        const double latest = t.updateRatio.empty() ? NAN : t.updateRatio.back().y();
+        // The value the status is judged on (the recent median), so the two never
+        // disagree; the latest raw value is the line's end.
+        const double median = t.weight ? m_trackers[i].median() : NAN;
+        const double latest = std::isfinite(median)
+                                  ? median
+                                  : (t.updateRatio.empty() ? NAN : t.updateRatio.back().y());
         cell(kRatioColumn)
             ->setText(std::isfinite(latest) ? QString::number(latest, 'e', 1)
                                             : QStringLiteral("—"));
