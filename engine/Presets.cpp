@@ -13,7 +13,7 @@ struct Preset {
     const char* json;
 };
 
-constexpr std::array<Preset, 12> kPresets = {{
+constexpr std::array<Preset, 13> kPresets = {{
     {"spiral", "A small MLP (2-64-64-3, ReLU, Adam) on the 3-class spiral: trains in seconds.",
      R"({"name": "Spiral MLP",
          "data": {"source": "spiral", "samples": 900, "noise": 0.2, "classes": 3,
@@ -24,6 +24,17 @@ constexpr std::array<Preset, 12> kPresets = {{
          "training": {"epochs": 60, "batch_size": 32, "loss": "cross_entropy",
                       "optimizer": {"type": "adam", "lr": 0.01},
                       "schedule": {"type": "cosine"}}})"},
+    {"playground",
+     "A small tanh MLP (2-8-8-3) on the spiral, as in TensorFlow Playground: the Boundary tab "
+     "shows, beside the class map, what each of the 16 hidden neurons computes over the plane.",
+     R"({"name": "Playground",
+         "data": {"source": "spiral", "samples": 900, "noise": 0.15, "classes": 3,
+                  "validation": 0.1, "test": 0.1, "normalization": "standardize"},
+         "network": [{"type": "dense", "units": 8}, {"type": "tanh"},
+                     {"type": "dense", "units": 8}, {"type": "tanh"},
+                     {"type": "dense", "units": "classes"}],
+         "training": {"epochs": 300, "batch_size": 32, "loss": "cross_entropy",
+                      "optimizer": {"type": "adam", "lr": 0.02}}})"},
     {"linear", "A linear classifier (softmax regression) on Fashion-MNIST: one dense layer.",
      R"({"name": "Linear classifier",
          "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
@@ -105,7 +116,7 @@ constexpr std::array<Preset, 12> kPresets = {{
          "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
                       "optimizer": {"type": "adam", "lr": 0.001}}})"},
     {"tanh-init-small",
-     "Initialization (1/3): 10 tanh layers of 500, weights N(0, 0.01²). Open the Distributions "
+     "Initialization (1/3): 10 tanh layers of 500, weights N(0, 0.01²). Open the Histograms "
      "tab before training: each layer's activations are narrower than the last, until the "
      "deep layers are all ≈ 0, and the gradients vanish with them; the loss stays near "
      "ln 10 ≈ 2.30.",
@@ -127,7 +138,7 @@ constexpr std::array<Preset, 12> kPresets = {{
          "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
                       "optimizer": {"type": "sgd", "lr": 0.01, "momentum": 0.9}}})"},
     {"tanh-init-large",
-     "Initialization (2/3): the same 10 × 500 tanh net, weights N(0, 1). In the Distributions "
+     "Initialization (2/3): the same 10 × 500 tanh net, weights N(0, 1). In the Histograms "
      "tab every tanh layer piles up at −1 and +1 (about 90 % saturated), where the local "
      "gradient 1 − tanh² is ≈ 0; the logits are huge, the loss starts far above ln 10 and "
      "the accuracy stays near chance.",
@@ -150,7 +161,7 @@ constexpr std::array<Preset, 12> kPresets = {{
                       "optimizer": {"type": "sgd", "lr": 0.01, "momentum": 0.9}}})"},
     {"tanh-init-xavier",
      "Initialization (3/3): the same net with Xavier/Glorot init, N(0, 2/(n_in + n_out)). In "
-     "the Distributions tab the activations stay spread over (−1, 1) in every layer, gradients "
+     "the Histograms tab the activations stay spread over (−1, 1) in every layer, gradients "
      "reach the first layer, and it trains.",
      R"({"name": "Deep tanh net, Xavier init",
          "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
@@ -170,9 +181,9 @@ constexpr std::array<Preset, 12> kPresets = {{
          "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
                       "optimizer": {"type": "sgd", "lr": 0.01, "momentum": 0.9}}})"},
     {"deep-sigmoid",
-     "Gradient flow (1/2): 8 sigmoid layers of 128 (Xavier init), plain SGD. The Gradient flow "
+     "Gradient flow (1/2): 8 sigmoid layers of 128 (Xavier init), plain SGD. The Gradients "
      "tab shows the gradient norms shrinking layer by layer toward the input, about 4× per "
-     "sigmoid (σ' ≤ 1/4), and the Distributions tab's gradient column narrows the same way: "
+     "sigmoid (σ' ≤ 1/4), and the Histograms tab's gradient column narrows the same way: "
      "the first layers hardly learn. Compare with deep-relu.",
      R"({"name": "Deep sigmoid MLP",
          "data": {"source": "fashion-mnist", "validation": 0.1, "normalization": "standardize"},
@@ -190,7 +201,7 @@ constexpr std::array<Preset, 12> kPresets = {{
          "training": {"epochs": 3, "batch_size": 64, "loss": "cross_entropy",
                       "optimizer": {"type": "sgd", "lr": 0.05}}})"},
     {"deep-relu",
-     "Gradient flow (2/2): the same 8 × 128 net with ReLU and He init. The Gradient flow tab "
+     "Gradient flow (2/2): the same 8 × 128 net with ReLU and He init. The Gradients tab "
      "shows gradient norms of about one size in every layer, and it trains far faster than "
      "deep-sigmoid.",
      R"({"name": "Deep ReLU MLP",

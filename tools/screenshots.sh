@@ -18,7 +18,7 @@ while read -r preset state tab; do
   QT_QPA_PLATFORM=offscreen "$build/app/dlab" --screenshot "$out/tab-$name-$preset.png" \
     --preset "$preset" --state "$state" --tab "$tab"
 done <<'SHOTS'
-spiral training Boundary
+playground training Boundary
 mlp training Confusion
 tanh-init-small fresh Histograms
 tanh-init-xavier fresh Histograms

@@ -38,7 +38,8 @@ StatusPanel::StatusPanel(TrainingSession& session, QWidget* parent)
                                 "the time left from the pace so far."));
     const QString cpu = QString::fromStdString(cpuStatus());
     m_device = makeLabel(this, tr("Training runs on the CPU; matrix products use %1.").arg(cpu));
-    m_device->setText(tr("CPU · %1").arg(cpu));
+    m_deviceText = tr("CPU · %1").arg(cpu);
+    m_device->setText(m_deviceText);
     m_gpu = makeLabel(this, QString());
     const QString gpuStatus = QString::fromStdString(cudaStatus());
     if (cudaAvailable()) {
@@ -109,7 +110,26 @@ QString StatusPanel::timeText() const {
 }
 
 QString StatusPanel::deviceText() const {
-    return m_device->text();
+    return m_deviceText;
+}
+
+void StatusPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitDeviceText();
+}
+
+void StatusPanel::fitDeviceText() {
+    const auto* box = static_cast<QHBoxLayout*>(layout());
+    const QMargins margins = box->contentsMargins();
+    int needed = margins.left() + margins.right() + 5 * box->spacing();
+    for (const QLabel* label : {m_state, m_progress, m_speed, m_time, m_gpu}) {
+        needed += label->sizeHint().width();
+    }
+    needed += m_device->fontMetrics().horizontalAdvance(m_deviceText);
+    const QString text = needed <= width() ? m_deviceText : tr("CPU");
+    if (m_device->text() != text) {
+        m_device->setText(text);
+    }
 }
 
 QString StatusPanel::formatDuration(double seconds) {
@@ -202,6 +222,7 @@ void StatusPanel::refresh() {
     } else {
         m_time->setText(tr("– elapsed"));
     }
+    fitDeviceText();
 }
 
 }  // namespace dlab::ui

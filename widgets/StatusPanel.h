@@ -35,7 +35,13 @@ public:
     // "0:42", "1:05:09"; "—" for a negative time.
     static QString formatDuration(double seconds);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    // The device label says "CPU" alone when the full text would push the progress out of
+    // a narrow status bar (presentation mode on a small screen); the tooltip keeps it all.
+    void fitDeviceText();
     void refresh();
     void refreshSoon();
     void showResult(const dlab::TrainResult& result);
@@ -46,6 +52,7 @@ private:
     QLabel* m_speed = nullptr;
     QLabel* m_time = nullptr;
     QLabel* m_device = nullptr;
+    QString m_deviceText;  // the full text
     QLabel* m_gpu = nullptr;
     QString m_outcome;  // how the last run ended, until the next one starts
     QTimer m_clock;     // once a second while a run is going
