@@ -2,7 +2,7 @@
 //
 //   dlab [EXPERIMENT.json]
 //   dlab --screenshot FILE.png [--state fresh|training|error] [--size WxH] [--presentation]
-//        [--preset NAME] [--tab TITLE]
+//        [--preset NAME] [--tab TITLE] [--dark]
 //
 // The screenshot mode renders the real window offscreen in one state and saves it, so
 // every change to the GUI can be looked at (see tools/screenshots.sh).
@@ -122,8 +122,9 @@ int main(int argc, char** argv) {
     QCommandLineOption presentationOption("presentation", "Start in presentation mode.");
     QCommandLineOption presetOption("preset", "Start from a built-in experiment.", "NAME");
     QCommandLineOption tabOption("tab", "Show this central tab in the screenshot.", "TITLE");
-    parser.addOptions(
-        {shotOption, stateOption, sizeOption, presentationOption, presetOption, tabOption});
+    QCommandLineOption darkOption("dark", "Start with the dark palette.");
+    parser.addOptions({shotOption, stateOption, sizeOption, presentationOption, presetOption,
+                       tabOption, darkOption});
     parser.process(app);
 
     if (shot) {
@@ -139,6 +140,9 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(presentationOption)) {
         window.setPresentationMode(true);
+    }
+    if (parser.isSet(darkOption)) {
+        window.setDarkPalette(true);
     }
     if (shot) {
         const QStringList size = parser.value(sizeOption).split('x');
