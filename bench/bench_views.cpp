@@ -1,6 +1,6 @@
 // bench_views: what the inspection views cost the training speed.
 //
-//   bench_views [--preset NAME] [--epochs E] [--repeat R]
+//   bench_views [--preset NAME] [--epochs E] [--repeat R] [--only TITLE]
 //
 // Builds the real lab window (offscreen) on a preset and trains it twice per repeat from
 // the same initial weights: once with only the curves showing (every inspection view
@@ -30,6 +30,8 @@
 #include <cstdio>
 #include <string>
 
+#include <sys/resource.h>
+
 namespace {
 
 using namespace dlab;
@@ -40,13 +42,23 @@ struct Options {
     QString preset = "mlp";
     int epochs = 2;
     int repeat = 2;
+    QString only;  // --only TITLE: show just this view (to find which one costs)
 };
 
 struct Run {
     double samplesPerSecond = 0.0;
     double trainSeconds = 0.0;
     double captureSeconds = 0.0;
+    double guiCpuSeconds = 0.0;  // CPU time of the GUI thread during the run
 };
+
+// CPU time (user + system) of the calling thread, in seconds.
+double threadCpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 void waitFor(const std::function<bool()>& done, int timeoutMs) {
     QElapsedTimer timer;
@@ -79,10 +91,12 @@ Run train(MainWindow& window) {
             error = message;
             loop.quit();
         });
+    const double cpuBefore = threadCpuSeconds();
     session.train();
     if (error.isEmpty()) {
         loop.exec();
     }
+    run.guiCpuSeconds = threadCpuSeconds() - cpuBefore;
     QObject::disconnect(finished);
     QObject::disconnect(failed);
     if (!error.isEmpty()) {
@@ -103,11 +117,14 @@ Options parseOptions(int argc, char** argv) {
             o.preset = QString::fromStdString(value);
         } else if (arg == "--epochs") {
             o.epochs = std::max(1, std::stoi(value));
+        } else if (arg == "--only") {
+            o.only = QString::fromStdString(value);
         } else if (arg == "--repeat") {
             o.repeat = std::max(1, std::stoi(value));
         } else {
             std::fprintf(stderr,
-                         "usage: bench_views [--preset NAME] [--epochs E] [--repeat R]\n");
+                         "usage: bench_views [--preset NAME] [--epochs E] [--repeat R] "
+                         "[--only TITLE]\n");
             std::exit(2);
         }
     }
@@ -147,7 +164,12 @@ int main(int argc, char** argv) {
     }
 
     auto& tabs = window.inspectPanel();
-    const std::vector<ui::InspectView*> views = tabs.views();
+    std::vector<ui::InspectView*> views = tabs.views();
+    if (!o.only.isEmpty()) {
+        std::erase_if(views, [&](ui::InspectView* v) {
+            return tabs.tabText(tabs.indexOf(v)).compare(o.only, Qt::CaseInsensitive) != 0;
+        });
+    }
     tabs.setCurrentIndex(0);  // the curves: every inspection view hidden
     QString names;
     for (ui::InspectView* v : views) {
@@ -168,8 +190,11 @@ int main(int argc, char** argv) {
         for (ui::InspectView* v : views) {
             v->hide();
         }
-        std::printf("  run %d: none samples_per_s=%.0f | all samples_per_s=%.0f capture_s=%.2f\n",
-                    r + 1, none.samplesPerSecond, all.samplesPerSecond, all.captureSeconds);
+        std::printf(
+            "  run %d: none samples_per_s=%.0f gui_cpu_s=%.2f | all samples_per_s=%.0f "
+            "gui_cpu_s=%.2f capture_s=%.2f\n",
+            r + 1, none.samplesPerSecond, none.guiCpuSeconds, all.samplesPerSecond,
+            all.guiCpuSeconds, all.captureSeconds);
         if (none.samplesPerSecond > bestNone.samplesPerSecond) {
             bestNone = none;
         }
@@ -188,5 +213,6 @@ int main(int argc, char** argv) {
     for (ui::InspectView* v : views) {
         delete v;  // they left the window's tabs above
     }
+    (void)tabs;
     return 0;
 }

@@ -11,6 +11,8 @@
 namespace dlab::ui {
 namespace {
 
+constexpr int kChartRefreshMs = 250;
+
 // "3.weight" → "3", "4.shortcut.weight" → "4.shortcut": the bar's label names the layer.
 QString layerLabel(const QString& name) {
     return name.endsWith(QLatin1String(".weight")) ? name.chopped(7) : name;
@@ -30,6 +32,12 @@ GradientFlowView::GradientFlowView(TrainingSession& session, QWidget* parent)
     setWantsParamStats(true);
 
     m_chart = new LineChart;
+    // Its lines grow every kParamStatsInterval steps: 4 redraws a second keep it live at a
+    // third of the curves' drawing cost.
+    m_chart->setRefreshIntervalMs(kChartRefreshMs);
+    m_barsTimer.setSingleShot(true);
+    m_barsTimer.setInterval(kChartRefreshMs);
+    connect(&m_barsTimer, &QTimer::timeout, this, [this] { updateBars(); });
     m_chart->setObjectName("gradientNormChart");
     m_chart->setTitle(tr("Gradient norm of each layer's weights"));
     m_chart->setAxisTitles(tr("step"), tr("‖∂L/∂W‖"));
@@ -80,7 +88,15 @@ int GradientFlowView::seriesOf(const QString& name) const {
 }
 
 QString GradientFlowView::verdict() const {
+    flushBars();
     return m_verdict->text();
+}
+
+void GradientFlowView::flushBars() const {
+    if (m_barsTimer.isActive()) {
+        m_barsTimer.stop();
+        updateBars();
+    }
 }
 
 void GradientFlowView::addMetrics(const MetricsBatch& batch) {
@@ -97,13 +113,16 @@ void GradientFlowView::addMetrics(const MetricsBatch& batch) {
             }
         }
     }
-    updateBars();
+    if (!m_barsTimer.isActive()) {
+        m_barsTimer.start();
+    }
 }
 
 void GradientFlowView::clear() {
     m_tracks.clear();
     m_series.clear();
     m_chart->removeAllSeries();
+    m_barsTimer.stop();
     updateBars();
 }
 
@@ -120,7 +139,7 @@ void GradientFlowView::rebuildSeries() {
     }
 }
 
-void GradientFlowView::updateBars() {
+void GradientFlowView::updateBars() const {
     std::vector<DepthBarChart::Bar> bars;
     const ParamTracks::Track* first = nullptr;
     const ParamTracks::Track* last = nullptr;

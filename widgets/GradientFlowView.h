@@ -18,6 +18,8 @@
 
 #include <vector>
 
+#include <QTimer>
+
 #include "widgets/InspectView.h"
 #include "widgets/ParamTracks.h"
 
@@ -38,7 +40,12 @@ public:
     explicit GradientFlowView(TrainingSession& session, QWidget* parent = nullptr);
 
     LineChart& chart() { return *m_chart; }
-    DepthBarChart& bars() { return *m_bars; }
+    // The bars and the verdict follow the data at most 4 times a second; reading them
+    // brings them up to date first.
+    DepthBarChart& bars() {
+        flushBars();
+        return *m_bars;
+    }
     const ParamTracks& tracks() const { return m_tracks; }
     // The chart series of a weight tensor ("3.weight"), or -1.
     int seriesOf(const QString& name) const;
@@ -54,11 +61,13 @@ public slots:
 
 private:
     void rebuildSeries();
-    void updateBars();
+    void updateBars() const;
+    void flushBars() const;
 
     LineChart* m_chart = nullptr;
     DepthBarChart* m_bars = nullptr;
     QLabel* m_verdict = nullptr;
+    mutable QTimer m_barsTimer;  // coalesces updateBars
     ParamTracks m_tracks;
     std::vector<int> m_series;  // track → chart series; -1 for biases and γ/β
 };

@@ -340,6 +340,10 @@ void LineChart::scheduleRefresh() {
     }
 }
 
+void LineChart::setRefreshIntervalMs(int intervalMs) {
+    m_refreshTimer->setInterval(std::max(1, intervalMs));
+}
+
 int LineChart::bucketCount() const {
     int pixels = static_cast<int>(m_chart->plotArea().width());
     if (pixels < 16) {

@@ -118,6 +118,9 @@ public:
     void setPresentationMode(bool on);
     bool presentationMode() const { return m_presentation; }
 
+    // The coalescing interval of redraws (default ~10 a second); charts that are looked
+    // at rather than watched (the inspection views) redraw less often.
+    void setRefreshIntervalMs(int intervalMs);
     // Pushes the downsampled views and ranges to the chart now.
     void refreshNow();
     // The nearest data point within `maxPixels` of a position in this widget's

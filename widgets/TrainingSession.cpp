@@ -14,8 +14,9 @@
 namespace dlab::ui {
 namespace {
 
-// ~30 drains a second: as often as a chart is worth redrawing.
-constexpr int kDrainIntervalMs = 33;
+// ~10 drains a second: as often as a chart redraws (LineChart), and every wake-up of the GUI
+// thread while training preempts an OpenBLAS thread on a small machine.
+constexpr int kDrainIntervalMs = 100;
 // The buffer holds minutes of steps even for a fast network; when the GUI stalls longer
 // than that, the oldest steps go (a quarter at a time, so trimming stays rare) rather
 // than memory growing or the worker waiting.

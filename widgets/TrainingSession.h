@@ -5,7 +5,7 @@
 // The worker owns the Network, the Trainer and the loaders while it runs; the GUI talks
 // to it only through TrainControl atomics (pause, step, stop, learning rate) and reads
 // metrics that the worker appends to a bounded buffer under a short lock. A GUI-thread
-// timer drains that buffer at most ~30 times a second and emits one `metrics` signal per
+// timer drains that buffer at most ~10 times a second and emits one `metrics` signal per
 // drain, so a fast network cannot flood the event loop. Errors on the worker (a data
 // file that fails to decode, a shape problem) end the run with `failed`, never a crash.
 //
@@ -118,7 +118,7 @@ signals:
     void finished(const dlab::TrainResult& result);
     void failed(const QString& message);
     void weightsReset();
-    // New inspection snapshots are there (at most ~30 times a second).
+    // New inspection snapshots are there (at most ~10 times a second).
     void inspected();
     // The views cannot be filled now, and why (no data yet, an invalid network).
     void inspectionUnavailable(const QString& reason);

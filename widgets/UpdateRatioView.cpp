@@ -16,6 +16,8 @@
 namespace dlab::ui {
 namespace {
 
+constexpr int kChartRefreshMs = 250;
+
 const QColor kBandColor(46, 160, 67, 48);
 const QColor kOkColor(46, 139, 58);
 const QColor kLowColor(200, 120, 0);
@@ -55,6 +57,9 @@ UpdateRatioView::UpdateRatioView(TrainingSession& session, QWidget* parent)
     m_chart->setTitle(tr("Update ratio per step"));
     m_chart->setAxisTitles(tr("step"), tr("‖ΔW‖ / ‖W‖"));
     m_chart->setLogY(true);
+    // Its lines grow every kParamStatsInterval steps: 4 redraws a second keep it live at a
+    // third of the curves' drawing cost.
+    m_chart->setRefreshIntervalMs(kChartRefreshMs);
     // The table under the chart is its legend (a swatch per tensor), and it does not elide
     // the long names of residual blocks ("4.body.1.weight") the way a legend row would.
     m_chart->setLegendVisible(false);
