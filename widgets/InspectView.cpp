@@ -50,6 +50,13 @@ void InspectView::requestCapture() {
 }
 
 void InspectView::setMessage(const QString& text) {
+    if (m_collecting) {
+        m_collected = text;
+        return;
+    }
+    if (text == m_message->text() && m_message->isHidden() == text.isEmpty()) {
+        return;
+    }
     m_message->setText(text);
     m_message->setVisible(!text.isEmpty());
     if (!text.isEmpty()) {
@@ -111,9 +118,13 @@ void InspectView::onInspected() {
             setMessage(QString::fromStdString(error));
             return;
         }
-        setMessage({});
     }
+    // No message unless refresh() sets one (again).
+    m_collecting = true;
+    m_collected.clear();
     refresh();
+    m_collecting = false;
+    setMessage(m_collected);
 }
 
 }  // namespace dlab::ui

@@ -67,6 +67,10 @@ private:
     std::shared_ptr<Probe> m_probe;
     QLabel* m_message = nullptr;
     bool m_active = false;
+    // During onInspected, messages are collected and applied once at the end, so a view
+    // that keeps showing the same message is not hidden and shown (repainted) every time.
+    bool m_collecting = false;
+    QString m_collected;
     bool m_wantsParamStats = false;
     bool m_presentation = false;
 };

@@ -14,7 +14,7 @@
 // loaded, a run ended), so the views also show the network at initialization.
 //
 // Rate: a periodic capture happens at most every kMinIntervalMs and never more often than
-// keeps capturing below ~5 % of the training time (Inspector::afterStep). A probe whose
+// keeps capturing below ~3 % of the training time (Inspector::afterStep). A probe whose
 // request changed (another layer, another sample) is captured at the next step, or within
 // milliseconds while paused.
 
@@ -110,7 +110,7 @@ class Inspector {
 public:
     static constexpr int kMinIntervalMs = 200;
     // Capturing may take at most this share of the time between periodic captures.
-    static constexpr double kMaxShare = 0.05;
+    static constexpr double kMaxShare = 0.03;
 
     void add(std::shared_ptr<Probe> probe);
     void remove(const Probe* probe);
