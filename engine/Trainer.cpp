@@ -139,6 +139,10 @@ EvalResult Trainer::evaluate(const DataView& data, int batchSize) {
 }
 
 EvalResult Trainer::evaluate(BatchSource& data, int batchSize) {
+    return evaluate(data, batchSize, nullptr);
+}
+
+EvalResult Trainer::evaluate(BatchSource& data, int batchSize, TrainerObserver* observer) {
     checkData(data, "evaluation");
     EvalResult result;
     result.samples = data.size();
@@ -153,8 +157,13 @@ EvalResult Trainer::evaluate(BatchSource& data, int batchSize) {
     bool classification = true;
     const Tensor* inputs = nullptr;
     const Tensor* targets = nullptr;
+    int64_t first = 0;
     while (data.next(inputs, targets)) {
         const Tensor& out = m_network.forward(*inputs, Mode::Eval);
+        if (observer) {
+            observer->onValidationOutputs(out, first);
+        }
+        first += inputs->size(0);
         const LossResult r = m_loss->compute(out, *targets, nullptr);
         lossSum += r.loss * static_cast<double>(inputs->size(0));
         if (r.correct < 0) {
@@ -357,7 +366,7 @@ TrainResult Trainer::fit(BatchSource& train, BatchSource* validation,
         er.seconds = seconds;
         er.samplesPerSecond = seconds > 0.0 ? static_cast<double>(n) / seconds : 0.0;
         if (hasValidation) {
-            const EvalResult v = evaluate(*validation);
+            const EvalResult v = evaluate(*validation, 256, observer);
             er.valLoss = v.loss;
             er.valAccuracy = v.accuracy;
         }

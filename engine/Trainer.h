@@ -105,6 +105,13 @@ public:
     // Called every few milliseconds while fit() waits in a pause (between steps), so an
     // observer can do work that must not race a step (inspection snapshots).
     virtual void onWait() {}
+    // During an epoch's validation (before onEpoch): the network's outputs (B, ...) in
+    // evaluation mode for validation samples [first, first + B), in the source's order.
+    // Valid only during the call. Lets a view reuse the pass instead of making its own.
+    virtual void onValidationOutputs(const Tensor& outputs, int64_t first) {
+        (void)outputs;
+        (void)first;
+    }
 };
 
 // Set from any thread to ask fit() to stop after the current step.
@@ -151,6 +158,7 @@ public:
 
 private:
     void checkData(const BatchSource& data, const char* what) const;
+    EvalResult evaluate(BatchSource& data, int batchSize, TrainerObserver* observer);
     // Waits while paused (calling observer->onWait); false when asked to stop.
     static bool mayStep(TrainControl* control, TrainerObserver* observer);
     double gradientNorm() const;

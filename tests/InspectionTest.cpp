@@ -20,6 +20,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 using namespace dlab;
@@ -86,6 +87,42 @@ private:
     int m_epochEnds_seen = 0;
     std::vector<int64_t> m_steps;
     std::vector<std::thread::id> m_threads;
+};
+
+// At epoch ends, compares the trainer's validation outputs it is handed with its own
+// forward pass over the validation split.
+class ValidationProbe final : public Probe {
+public:
+    void capture(InspectContext& context) override {
+        if (!context.epochEnd) {
+            return;
+        }
+        ++epochEnds;
+        const Tensor* given = context.validationOutputs;
+        if (!given) {
+            return;
+        }
+        ++handed;
+        const data::Dataset& split = context.data.split.validation;
+        std::vector<int64_t> all(static_cast<size_t>(split.size()));
+        std::iota(all.begin(), all.end(), int64_t{0});
+        const Tensor& own =
+            context.network.forward(normalizedSamples(context.data, split, all), Mode::Eval);
+        if (!(own.shape() == given->shape())) {
+            maxDifference = 1e9;
+            return;
+        }
+        for (int64_t i = 0; i < own.numel(); ++i) {
+            maxDifference = std::max(maxDifference,
+                                     static_cast<double>(std::abs(own.data()[i] - given->data()[i])));
+        }
+    }
+    bool wantsEpochEnd() const override { return true; }
+    bool wantsPeriodic() const override { return false; }
+
+    std::atomic<int> epochEnds{0};
+    std::atomic<int> handed{0};
+    double maxDifference = 0.0;  // read after the run (the worker has been joined)
 };
 
 // A probe whose capture fails, and one that leaves gradients behind.
@@ -253,6 +290,18 @@ private slots:
         lab.session.train();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kTimeoutMs);
         QCOMPARE(probe->epochEnds(), 3);
+    }
+
+    void epochEndsGetTheTrainersValidationOutputs() {
+        Lab lab(3);
+        auto probe = std::make_shared<ValidationProbe>();
+        lab.session.addProbe(probe);
+        QSignalSpy finished(&lab.session, &TrainingSession::finished);
+        lab.session.train();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kTimeoutMs);
+        QCOMPARE(probe->epochEnds.load(), 3);
+        QCOMPARE(probe->handed.load(), 3);
+        QVERIFY2(probe->maxDifference < 1e-5, qPrintable(QString::number(probe->maxDifference)));
     }
 
     void aFailingProbeReportsAndLeavesNoGradients() {

@@ -1,6 +1,7 @@
 #include "widgets/ConfusionProbe.h"
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "widgets/DataImages.h"
@@ -87,7 +88,18 @@ void ConfusionProbe::capture(InspectContext& context) {
                                      : QStringLiteral("class %1").arg(k));
     }
 
-    const std::vector<int64_t> positions = evaluatedPositions(split.size());
+    // At an epoch end the trainer has just run the whole validation split through the
+    // network; its outputs are used as they are instead of a second pass.
+    const Tensor* given = context.validationOutputs;
+    const bool reuse = given && !snapshot->onTraining && given->rank() == 2 &&
+                       given->size(0) == split.size() && given->size(1) == classes;
+    std::vector<int64_t> positions;
+    if (reuse) {
+        positions.resize(static_cast<size_t>(split.size()));
+        std::iota(positions.begin(), positions.end(), int64_t{0});
+    } else {
+        positions = evaluatedPositions(split.size());
+    }
     ConfusionMatrix matrix(classes);
     MistakeCollector mistakes(kMaxMistakes);
     std::vector<float> probabilities;  // (batch, classes)
@@ -96,8 +108,13 @@ void ConfusionProbe::capture(InspectContext& context) {
         const size_t end = std::min(positions.size(), begin + kBatchSize);
         const std::vector<int64_t> batch(positions.begin() + static_cast<std::ptrdiff_t>(begin),
                                          positions.begin() + static_cast<std::ptrdiff_t>(end));
-        const Tensor inputs = normalizedSamples(context.data, split, batch);
-        const Tensor output = context.network.forward(inputs, Mode::Eval).to(Device::CPU);
+        Tensor output;
+        if (reuse) {
+            output = given->slice(static_cast<int64_t>(begin), static_cast<int64_t>(end));
+        } else {
+            const Tensor inputs = normalizedSamples(context.data, split, batch);
+            output = context.network.forward(inputs, Mode::Eval).to(Device::CPU);
+        }
         const auto rows = static_cast<int64_t>(batch.size());
         probabilities.resize(static_cast<size_t>(rows * classes));
         labels.resize(batch.size());

@@ -35,6 +35,12 @@ bool Inspector::anyRequested() const {
                        [](const auto& p) { return p->requested(); });
 }
 
+bool Inspector::anyWantsEpochEnd() const {
+    const std::lock_guard lock(m_mutex);
+    return std::any_of(m_probes.begin(), m_probes.end(),
+                       [](const auto& p) { return p->wantsEpochEnd(); });
+}
+
 void Inspector::requestAll() {
     const std::lock_guard lock(m_mutex);
     for (const auto& p : m_probes) {

@@ -40,6 +40,10 @@ struct InspectContext {
     int64_t step = 0;       // steps this network has trained (0 at initialization)
     int epoch = 0;          // the epoch of that step (the one just ended when epochEnd)
     bool epochEnd = false;  // called right after an epoch (and its validation) ended
+    // At epoch ends, when a probe wants them: the trainer's own outputs (N, ...) for the
+    // whole validation split, in its order, from the validation pass it just made (the
+    // same forward in Mode::Eval a probe would run). Null otherwise: evaluate yourself.
+    const Tensor* validationOutputs = nullptr;
 };
 
 class Probe {
@@ -120,6 +124,8 @@ public:
     bool anyRequested() const;
     // Asks every probe for a capture (the network changed under all of them).
     void requestAll();
+    // Whether a probe wants epoch ends (and so the validation outputs).
+    bool anyWantsEpochEnd() const;
 
     // A run starts: the views show the network as it is now (captured while idle), so
     // the first periodic capture waits one interval. Call while no capture runs.

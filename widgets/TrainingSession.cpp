@@ -88,8 +88,36 @@ public:
         }
         if (!m_inspection.inspector->empty()) {
             InspectContext context = makeContext(true);
+            const int64_t validationSize = m_inspection.data->split.validation.size();
+            if (m_validationRows == validationSize && validationSize > 0) {
+                context.validationOutputs = &m_validationOutputs;
+            }
             m_inspection.inspector->afterEpoch(context);
         }
+        m_validationRows = 0;
+    }
+
+    void onValidationOutputs(const Tensor& outputs, int64_t first) override {
+        if (first == 0) {
+            m_validationRows = 0;
+            m_keepValidation = m_inspection.inspector->anyWantsEpochEnd();
+        }
+        const int64_t total = m_inspection.data->split.validation.size();
+        if (!m_keepValidation || first != m_validationRows || outputs.rank() < 1 ||
+            first + outputs.size(0) > total) {
+            return;
+        }
+        Shape shape = outputs.shape();
+        shape[0] = total;
+        if (!(m_validationOutputs.shape() == shape)) {
+            m_validationOutputs.resize(shape);  // once per run: the storage is kept
+        }
+        const Tensor host =
+            outputs.device() == Device::CPU ? outputs : outputs.to(Device::CPU);
+        const int64_t perRow = host.numel() / std::max<int64_t>(1, host.size(0));
+        std::copy(host.data(), host.data() + host.numel(),
+                  m_validationOutputs.data() + first * perRow);
+        m_validationRows = first + outputs.size(0);
     }
 
     void onWait() override {
@@ -112,6 +140,10 @@ private:
     Inspection m_inspection;
     int64_t m_step;
     int m_epoch;
+    // The epoch's validation outputs, kept while a probe wants epoch ends: (N, ...).
+    Tensor m_validationOutputs;
+    int64_t m_validationRows = 0;  // filled so far, in order
+    bool m_keepValidation = false;
 };
 
 }  // namespace
