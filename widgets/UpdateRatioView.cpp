@@ -60,6 +60,9 @@ UpdateRatioView::UpdateRatioView(TrainingSession& session, QWidget* parent)
     // Its lines grow every kParamStatsInterval steps: 4 redraws a second keep it live at a
     // third of the curves' drawing cost.
     m_chart->setRefreshIntervalMs(kChartRefreshMs);
+    m_tableTimer.setSingleShot(true);
+    m_tableTimer.setInterval(kChartRefreshMs);
+    connect(&m_tableTimer, &QTimer::timeout, this, [this] { updateTable(); });
     // The table under the chart is its legend (a swatch per tensor), and it does not elide
     // the long names of residual blocks ("4.body.1.weight") the way a legend row would.
     m_chart->setLegendVisible(false);
@@ -138,7 +141,15 @@ UpdateRatioView::Status UpdateRatioView::status(const QString& name) const {
     return Status::Unknown;
 }
 
+void UpdateRatioView::flushTable() const {
+    if (m_tableTimer.isActive()) {
+        m_tableTimer.stop();
+        const_cast<UpdateRatioView*>(this)->updateTable();
+    }
+}
+
 QString UpdateRatioView::statusText(const QString& name) const {
+    flushTable();
     const auto items = m_table->findItems(name, Qt::MatchExactly);
     for (const QTableWidgetItem* item : items) {
         if (item->column() == kTensorColumn) {
@@ -194,10 +205,13 @@ void UpdateRatioView::addMetrics(const MetricsBatch& batch) {
         }
         updateMarkers();
     }
-    updateTable();
+    if (!m_tableTimer.isActive()) {
+        m_tableTimer.start();
+    }
 }
 
 void UpdateRatioView::clear() {
+    m_tableTimer.stop();
     m_tracks.clear();
     m_trackers.clear();
     m_series.clear();

@@ -23,6 +23,8 @@
 #include "widgets/InspectView.h"
 #include "widgets/ParamTracks.h"
 
+#include <QTimer>
+
 class QCheckBox;
 class QTableWidget;
 
@@ -79,6 +81,8 @@ private:
     void rebuildSeries();
     void updateMarkers();
     void updateTable();
+    // The table follows the data at most 4 times a second; reading it flushes.
+    void flushTable() const;
     void fitTableHeight();
 
     LineChart* m_chart = nullptr;
@@ -89,6 +93,7 @@ private:
     std::vector<int> m_series;            // track → chart series, -1 when hidden
     std::vector<Excursion> m_excursions;  // oldest first, at most kMaxExcursions
     bool m_showBiases = false;
+    mutable QTimer m_tableTimer;  // coalesces updateTable during training
 };
 
 }  // namespace dlab::ui
