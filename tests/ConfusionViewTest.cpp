@@ -364,16 +364,18 @@ private slots:
                  QString("at initialization"));
 
         lab.runToEnd();
-        QCOMPARE(lab.epochs(), (std::vector<int>{1, 2, 3}));
+        // The initialization (kept from before the run: the same network) and one per epoch.
+        QCOMPARE(lab.epochs(), (std::vector<int>{0, 1, 2, 3}));
+        QVERIFY(!lab.view.snapshots().front()->epochEnd);
         const int64_t validationSize = lab.document.preparedData()->split.validation.size();
         for (const auto& s : lab.view.snapshots()) {
-            QVERIFY(s->epochEnd);
+            QVERIFY(s->epochEnd || s->step == 0);
             QCOMPARE(s->matrix.total(), validationSize);
         }
         QSlider* slider = lab.view.epochSlider();
         QCOMPARE(slider->minimum(), 0);
-        QCOMPARE(slider->maximum(), 2);
-        QCOMPARE(slider->value(), 2);  // follows the newest
+        QCOMPARE(slider->maximum(), 3);
+        QCOMPARE(slider->value(), 3);  // follows the newest
         QVERIFY(slider->isEnabled());
         QCOMPARE(lab.view.shown()->epoch, 3);
         QVERIFY(lab.view.message().isEmpty());
@@ -386,12 +388,12 @@ private slots:
         }
 
         // Back to epoch 1; a continued run adds epochs 4-6 without moving the slider.
-        slider->setValue(0);
+        slider->setValue(1);
         QCOMPARE(lab.view.shown()->epoch, 1);
         lab.runToEnd();
-        QCOMPARE(lab.epochs(), (std::vector<int>{1, 2, 3, 4, 5, 6}));
-        QCOMPARE(slider->maximum(), 5);
-        QCOMPARE(slider->value(), 0);
+        QCOMPARE(lab.epochs(), (std::vector<int>{0, 1, 2, 3, 4, 5, 6}));
+        QCOMPARE(slider->maximum(), 6);
+        QCOMPARE(slider->value(), 1);
         QCOMPARE(lab.view.shown()->epoch, 1);
         slider->setValue(slider->maximum());  // follows again
         QCOMPARE(lab.view.shown()->epoch, 6);
@@ -431,7 +433,7 @@ private slots:
     void aNewNetworkStartsAfresh() {
         Lab lab(spiralExperiment(900, 3));
         lab.runToEnd();
-        QCOMPARE(lab.epochs(), (std::vector<int>{1, 2, 3}));
+        QCOMPARE(lab.epochs(), (std::vector<int>{0, 1, 2, 3}));
         // Another design, one epoch: the next run trains a new network, its epochs start
         // over and the old network's epochs 2 and 3 are gone.
         std::vector<LayerSpec> network = lab.document.network();
@@ -450,8 +452,9 @@ private slots:
         QVERIFY(!lab.view.snapshots().front()->epochEnd);
         QCOMPARE(lab.view.label(lab.view.shown()), QString("now (network or data changed)"));
         lab.runToEnd();
-        QCOMPARE(lab.epochs(), (std::vector<int>{1}));
-        QVERIFY(lab.view.snapshots().front()->epochEnd);
+        QCOMPARE(lab.epochs(), (std::vector<int>{0, 1}));
+        QVERIFY(!lab.view.snapshots().front()->epochEnd);
+        QVERIFY(lab.view.snapshots().back()->epochEnd);
     }
 
     void regressionLossShowsAMessage() {

@@ -110,10 +110,18 @@ ConfusionView::ConfusionView(TrainingSession& session, QWidget* parent)
     connect(&session, &TrainingSession::runStarted, this, [this] {
         // What was captured before belongs to the network as it was before this run.
         clearHistory();
-        // The worker captures after its first step: the matrix near initialization, shown
-        // while the first epoch runs. (Only the flag: the session must not start its idle
-        // capture thread now, the worker is about to use the network.)
-        m_probe->requestCapture();
+        // The matrix at initialization, shown while the first epoch runs: the idle capture
+        // of this very network when there is one (a full evaluation costs a CNN a second),
+        // else the worker captures after its first step. (Only the flag: the session must
+        // not start its idle capture thread now, the worker is about to use the network.)
+        const auto initial = m_probe->latest.get();
+        if (initial && initial->step == 0 && this->session().network() != nullptr) {
+            keep(initial);
+            updateSlider();
+            showSelected();
+        } else {
+            m_probe->requestCapture();
+        }
     });
     connect(&session, &TrainingSession::weightsReset, this, [this] { clearHistory(); });
     updateSlider();

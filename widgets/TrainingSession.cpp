@@ -619,8 +619,11 @@ void TrainingSession::captureWhileIdle() {
     const std::shared_ptr<const data::PreparedData> prepared = m_document.preparedData();
     m_captureBusy = true;
     m_captureThread = std::thread([this, prepared, network = m_network.get(),
-                                   loss = m_document.training().loss, step = m_lastStep.step,
-                                   epoch = m_lastStep.epoch]() {
+                                   loss = m_document.training().loss,
+                                   // A network built or reset since its last run has
+                                   // trained no step yet.
+                                   step = m_freshNetwork ? int64_t{0} : m_lastStep.step,
+                                   epoch = m_freshNetwork ? 0 : m_lastStep.epoch]() {
         for (;;) {
             InspectContext context{*network, *prepared, loss, step, epoch, false};
             m_inspector.requestedOnly(context);
