@@ -22,10 +22,8 @@
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QTimer>
 
-#include <algorithm>
 
 #include <cstdio>
 #include <cstring>

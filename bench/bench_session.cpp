@@ -22,6 +22,7 @@
 
 #include "datasets/Prepare.h"
 #include "engine/Experiment.h"
+#include "bench/ThreadCpu.h"
 #include "engine/cpu/Blas.h"
 #include "widgets/CurvesPanel.h"
 #include "widgets/ExperimentDocument.h"
@@ -34,13 +35,11 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <sys/resource.h>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,14 +69,6 @@ struct SessionRun {
     double guiCpuSeconds = 0.0;    // CPU time of the GUI thread during the run
     double startCpuSeconds = 0.0;  // of which starting it (building loaders, the network)
 };
-
-// CPU time (user + system) of the calling thread, in seconds.
-double threadCpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_THREAD, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 // A 5 ms timer that notes how late each tick comes, in milliseconds.
 class LatencyProbe {
@@ -124,20 +115,20 @@ SessionRun runSession(ui::ExperimentDocument& document, ui::CurvesPanel* curves,
     });
     QElapsedTimer wall;
     wall.start();
-    const double cpuBefore = threadCpuSeconds();
+    const double cpuBefore = bench::threadCpuSeconds();
     {
         std::unique_ptr<LatencyProbe> probe;
         if (lateness) {
             probe = std::make_unique<LatencyProbe>(*lateness);
         }
         session.train();
-        run.startCpuSeconds = threadCpuSeconds() - cpuBefore;
+        run.startCpuSeconds = bench::threadCpuSeconds() - cpuBefore;
         if (error.isEmpty()) {
             loop.exec();
         }
     }
     run.wallSeconds = static_cast<double>(wall.nsecsElapsed()) / 1e9;
-    run.guiCpuSeconds = threadCpuSeconds() - cpuBefore;
+    run.guiCpuSeconds = bench::threadCpuSeconds() - cpuBefore;
     if (!error.isEmpty()) {
         std::fprintf(stderr, "bench_session: %s\n", qPrintable(error));
         std::exit(1);

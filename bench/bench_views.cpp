@@ -13,6 +13,7 @@
 //   views: Update ratios, Gradient flow, ...
 
 #include "app/MainWindow.h"
+#include "bench/ThreadCpu.h"
 #include "engine/cpu/Blas.h"
 #include "widgets/ExperimentDocument.h"
 #include "widgets/InspectPanel.h"
@@ -23,14 +24,12 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QSettings>
-#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
-#include <sys/resource.h>
 
 namespace {
 
@@ -51,14 +50,6 @@ struct Run {
     double captureSeconds = 0.0;
     double guiCpuSeconds = 0.0;  // CPU time of the GUI thread during the run
 };
-
-// CPU time (user + system) of the calling thread, in seconds.
-double threadCpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_THREAD, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 void waitFor(const std::function<bool()>& done, int timeoutMs) {
     QElapsedTimer timer;
@@ -91,12 +82,12 @@ Run train(MainWindow& window) {
             error = message;
             loop.quit();
         });
-    const double cpuBefore = threadCpuSeconds();
+    const double cpuBefore = bench::threadCpuSeconds();
     session.train();
     if (error.isEmpty()) {
         loop.exec();
     }
-    run.guiCpuSeconds = threadCpuSeconds() - cpuBefore;
+    run.guiCpuSeconds = bench::threadCpuSeconds() - cpuBefore;
     QObject::disconnect(finished);
     QObject::disconnect(failed);
     if (!error.isEmpty()) {
@@ -213,6 +204,5 @@ int main(int argc, char** argv) {
     for (ui::InspectView* v : views) {
         delete v;  // they left the window's tabs above
     }
-    (void)tabs;
     return 0;
 }
